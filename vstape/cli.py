@@ -1,0 +1,67 @@
+"""The ``vstape`` command: a thin dispatcher over one module per subcommand.
+
+Each subcommand lives in ``vstape/commands/<name>.py`` and exposes
+``add_arguments(parser)`` and ``run(args) -> int``. Subcommands that need mitmproxy
+import it inside ``run`` so that ``vstape --help`` works without it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import importlib.util
+import sys
+from collections.abc import Sequence
+
+# name -> one-line help; the module is vstape.commands.<name with - as _>
+COMMANDS: dict[str, str] = {
+    "routes": "print the route table",
+    "check": "validate one sample exchange per route and print the verdicts",
+    "demo": "record the official SDK driving every route through the proxy, then report",
+    "emulate": "serve the stateful Vector Stores emulator on 127.0.0.1",
+    "record": "run the validating, recording proxy in front of an upstream",
+    "replay": "serve cassettes as a fake API to any HTTP client",
+    "validate": "validate every interaction of vcrpy cassettes against the schemas",
+    "lint": "find secrets and unreplayable interactions in cassettes",
+    "coverage": "which routes x statuses x scenarios a set of cassettes exercises",
+    "cassettes": "regenerate or check the shipped cassettes",
+}
+
+
+def _available() -> dict[str, str]:
+    found = {}
+    for name, summary in COMMANDS.items():
+        module = f"vstape.commands.{name.replace('-', '_')}"
+        if importlib.util.find_spec(module) is not None:
+            found[name] = summary
+    return found
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The top-level parser with every available subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="vstape",
+        description="Record, validate and replay OpenAI Vector Stores API traffic.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for name, summary in _available().items():
+        module = importlib.import_module(f"vstape.commands.{name.replace('-', '_')}")
+        cmd = sub.add_parser(name, help=summary, description=module.__doc__)
+        module.add_arguments(cmd)
+        cmd.set_defaults(_run=module.run)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``vstape`` console script."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        code: int = args._run(args)
+    except KeyboardInterrupt:
+        return 130
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

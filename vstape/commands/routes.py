@@ -1,0 +1,19 @@
+"""Print the route table: name, method, path and the SDK method that calls it."""
+
+from __future__ import annotations
+
+import argparse
+
+from vstape.routes import ROUTES
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """No options."""
+
+
+def run(args: argparse.Namespace) -> int:
+    """Print one line per route."""
+    width = max(len(r.name) for r in ROUTES)
+    for route in ROUTES:
+        print(f"{route.name:<{width}}  {route.method:<6}  /v1{route.template:<62}  {route.sdk_method}")
+    return 0

@@ -1,0 +1,179 @@
+"""Check a request or a response against its route and return every violation.
+
+Fast path: one typed msgspec decode of the body. Only when it fails does the slow path
+(:func:`vstape.violations.collect`) walk the same Structs to list every violation.
+Unknown fields are *drift*: a warning in responses (the API adds fields over time), an
+error in requests (the API rejects unknown arguments) and an error everywhere in strict
+mode. 4xx/5xx response bodies are checked against the error envelope.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import cache
+from typing import Any
+from urllib.parse import parse_qsl
+
+import msgspec
+
+from vstape.routes import Route, RouteMatch, is_vector_store_path, match
+from vstape.schemas import ErrorResponse
+from vstape.violations import Kind, Side, Violation, collect
+
+__all__ = ["Kind", "Violation", "errors", "validate_request", "validate_response"]
+
+
+@cache
+def _decoder(type_: Any) -> msgspec.json.Decoder[Any]:
+    return msgspec.json.Decoder(type_)
+
+
+def _header(headers: Mapping[str, str], name: str) -> str:
+    for key, value in headers.items():
+        if key.lower() == name:
+            return value
+    return ""
+
+
+def _unknown_route(method: str, path: str, side: Side) -> list[Violation]:
+    return [
+        Violation(
+            kind=Kind.UNKNOWN_ROUTE,
+            path="$",
+            side=side,
+            message=f"{method} {path.split('?', 1)[0]} is no known Vector Stores route",
+            expected="one of the 16 routes of the Vector Stores API",
+            actual=f"{method} {path.split('?', 1)[0]}",
+        )
+    ]
+
+
+def _resolve(method: str, path: str, side: Side) -> RouteMatch | list[Violation]:
+    found = match(method, path)
+    if found is not None:
+        return found
+    if is_vector_store_path(path):
+        return _unknown_route(method, path, side)
+    return []
+
+
+def _check_json(
+    type_: Any, body: bytes, headers: Mapping[str, str], side: Side, strict: bool
+) -> list[Violation]:
+    content_type = _header(headers, "content-type")
+    if content_type and "json" not in content_type.lower():
+        return [
+            Violation(
+                kind=Kind.CONTENT_TYPE,
+                path="$",
+                side=side,
+                message=f"expected a JSON body, got content-type {content_type!r}",
+                expected="application/json",
+                actual=content_type,
+            )
+        ]
+    try:
+        _decoder(type_).decode(body)
+        return []
+    except msgspec.ValidationError:
+        pass
+    except msgspec.DecodeError as err:
+        return [
+            Violation(
+                kind=Kind.MALFORMED_JSON,
+                path="$",
+                side=side,
+                message=f"body is not valid JSON: {err}",
+                expected="a JSON document",
+                actual=repr(body[:80]),
+            )
+        ]
+    found = collect(type_, msgspec.json.decode(body), side, strict=strict)
+    return [_severity(v, side, strict) for v in found]
+
+
+def _severity(violation: Violation, side: Side, strict: bool) -> Violation:
+    if violation.kind is Kind.UNKNOWN_FIELD and side == "response" and not strict:
+        return msgspec.structs.replace(violation, severity="warning")
+    return violation
+
+
+def _check_query(route: Route, path: str, side: Side) -> list[Violation]:
+    query = path.split("?", 1)[1] if "?" in path else ""
+    pairs = parse_qsl(query, keep_blank_values=True)
+    if route.query is None:
+        return [
+            Violation(
+                kind=Kind.UNKNOWN_FIELD,
+                path=f"query.{key}",
+                side=side,
+                message=f"{route.name} takes no query parameter {key!r}",
+            )
+            for key, _ in pairs
+        ]
+    values: dict[str, Any] = {}
+    for key, value in pairs:
+        values[key] = value
+    try:
+        msgspec.convert(values, route.query, strict=False)
+        return []
+    except msgspec.ValidationError:
+        pass
+    found = collect(route.query, values, side, strict=strict_query)
+    return [msgspec.structs.replace(v, path=v.path.replace("$", "query", 1)) for v in found]
+
+
+strict_query = True
+
+
+def validate_request(
+    method: str,
+    path: str,
+    headers: Mapping[str, str],
+    body: bytes | None,
+    *,
+    strict: bool = False,
+) -> list[Violation]:
+    """Every violation of one request (``path`` may carry the query string)."""
+    resolved = _resolve(method, path, "request")
+    if isinstance(resolved, list):
+        return resolved
+    route = resolved.route
+    problems = _check_query(route, path, "request")
+    if route.body is not None:
+        if not body:
+            body = b"{}" if route.name == "create_vector_store" else body
+        if not body:
+            problems.append(
+                Violation(
+                    kind=Kind.MISSING_FIELD,
+                    path="$",
+                    side="request",
+                    message=f"{route.name} needs a JSON body",
+                )
+            )
+        else:
+            problems += _check_json(route.body, body, headers, "request", strict)
+    return problems
+
+
+def validate_response(
+    method: str,
+    path: str,
+    status: int,
+    headers: Mapping[str, str],
+    body: bytes,
+    *,
+    strict: bool = False,
+) -> list[Violation]:
+    """Every violation of one response; 4xx/5xx bodies are checked as the error envelope."""
+    resolved = _resolve(method, path, "response")
+    if isinstance(resolved, list):
+        return resolved
+    type_: Any = ErrorResponse if status >= 400 else resolved.route.response
+    return _check_json(type_, body, headers, "response", strict)
+
+
+def errors(violations: list[Violation]) -> list[Violation]:
+    """Only the violations that are errors (drift warnings left out)."""
+    return [v for v in violations if v.severity == "error"]
