@@ -63,11 +63,14 @@ def from_msgspec_error(err: msgspec.ValidationError, side: Side, prefix: str = "
         kind = Kind.MISSING_FIELD
     elif message.startswith("Object contains unknown field"):
         kind = Kind.UNKNOWN_FIELD
-    elif message.startswith("Expected") and ("length" in message or "`>" in message or "`<" in message):
-        kind = Kind.CONSTRAINT
-    elif message.startswith("Invalid enum value"):
-        kind = Kind.CONSTRAINT
-    elif not message.startswith("Expected"):
+    elif (
+        (
+            message.startswith("Expected")
+            and ("length" in message or "`>" in message or "`<" in message)
+        )
+        or message.startswith("Invalid enum value")
+        or not message.startswith("Expected")
+    ):
         kind = Kind.CONSTRAINT
     return Violation(kind=kind, path=path, message=message, side=side)
 

@@ -15,5 +15,7 @@ def run(args: argparse.Namespace) -> int:
     """Print one line per route."""
     width = max(len(r.name) for r in ROUTES)
     for route in ROUTES:
-        print(f"{route.name:<{width}}  {route.method:<6}  /v1{route.template:<62}  {route.sdk_method}")
+        print(
+            f"{route.name:<{width}}  {route.method:<6}  /v1{route.template:<62}  {route.sdk_method}"
+        )
     return 0

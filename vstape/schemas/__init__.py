@@ -57,12 +57,14 @@ from vstape.schemas.search import (
 from vstape.schemas.uploads import FileDeleted, FileListQuery, FileObject
 from vstape.schemas.vector_stores import (
     CreateVectorStoreRequest,
-    FileListQuery as VectorStoreFileListQuery,
     ListPage,
     ListQuery,
     UpdateVectorStoreRequest,
     VectorStore,
     VectorStoreDeleted,
+)
+from vstape.schemas.vector_stores import (
+    FileListQuery as VectorStoreFileListQuery,
 )
 
 __all__ = [

@@ -30,7 +30,7 @@ class VectorStoreFile(Schema):
     status: FileStatus
     last_error: LastError | None
     chunking_strategy: ChunkingStrategyResponse | UnsetType = UNSET
-    attributes: Attributes | None | UnsetType = UNSET
+    attributes: Attributes | UnsetType | None = UNSET
 
 
 class CreateVectorStoreFileRequest(Schema):
@@ -38,11 +38,13 @@ class CreateVectorStoreFileRequest(Schema):
 
     file_id: str
     chunking_strategy: ChunkingStrategyParam | UnsetType = UNSET
-    attributes: Attributes | None | UnsetType = UNSET
+    attributes: Attributes | UnsetType | None = UNSET
 
 
 BatchFileIds = Annotated[list[str], msgspec.Meta(min_length=1, max_length=2000)]
-BatchFiles = Annotated[list[CreateVectorStoreFileRequest], msgspec.Meta(min_length=1, max_length=2000)]
+BatchFiles = Annotated[
+    list[CreateVectorStoreFileRequest], msgspec.Meta(min_length=1, max_length=2000)
+]
 
 
 class CreateVectorStoreFileBatchRequest(Schema):
@@ -51,7 +53,7 @@ class CreateVectorStoreFileBatchRequest(Schema):
     file_ids: BatchFileIds | UnsetType = UNSET
     files: BatchFiles | UnsetType = UNSET
     chunking_strategy: ChunkingStrategyParam | UnsetType = UNSET
-    attributes: Attributes | None | UnsetType = UNSET
+    attributes: Attributes | UnsetType | None = UNSET
 
     def __post_init__(self) -> None:
         has_ids = self.file_ids is not UNSET

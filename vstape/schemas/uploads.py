@@ -31,8 +31,8 @@ class FileObject(Schema):
     filename: str
     purpose: FilePurpose
     status: Literal["uploaded", "processed", "error"] | UnsetType = UNSET
-    status_details: str | None | UnsetType = UNSET
-    expires_at: UnixTime | None | UnsetType = UNSET
+    status_details: str | UnsetType | None = UNSET
+    expires_at: UnixTime | UnsetType | None = UNSET
 
 
 class FileDeleted(Schema):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Generic, Literal, TypeVar
+from typing import Annotated, Literal, TypeVar
 
 import msgspec
 from msgspec import UNSET, UnsetType
@@ -31,7 +31,7 @@ class FileListQuery(ListQuery):
     filter: FileStatus | UnsetType = UNSET
 
 
-class ListPage(Schema, Generic[T]):
+class ListPage[T](Schema):
     """The cursor-paginated list envelope (one generic type for every list)."""
 
     object: Literal["list"]
@@ -56,10 +56,10 @@ class VectorStore(Schema):
     last_active_at: UnixTime | None
     metadata: Metadata | None
     # Lenient: real responses send "expires_after": null (api-ref 6.3).
-    expires_after: ExpiresAfter | None | UnsetType = UNSET
-    expires_at: UnixTime | None | UnsetType = UNSET
+    expires_after: ExpiresAfter | UnsetType | None = UNSET
+    expires_at: UnixTime | UnsetType | None = UNSET
     # Lenient: not in the spec, present in real responses (api-ref 6.2).
-    description: str | None | UnsetType = UNSET
+    description: str | UnsetType | None = UNSET
 
 
 class CreateVectorStoreRequest(Schema):
@@ -70,15 +70,15 @@ class CreateVectorStoreRequest(Schema):
     description: str | UnsetType = UNSET
     expires_after: ExpiresAfter | UnsetType = UNSET
     chunking_strategy: ChunkingStrategyParam | UnsetType = UNSET
-    metadata: Metadata | None | UnsetType = UNSET
+    metadata: Metadata | UnsetType | None = UNSET
 
 
 class UpdateVectorStoreRequest(Schema):
     """Body of ``POST /vector_stores/{vector_store_id}``."""
 
-    name: str | None | UnsetType = UNSET
-    expires_after: ExpiresAfter | None | UnsetType = UNSET
-    metadata: Metadata | None | UnsetType = UNSET
+    name: str | UnsetType | None = UNSET
+    expires_after: ExpiresAfter | UnsetType | None = UNSET
+    metadata: Metadata | UnsetType | None = UNSET
 
 
 class VectorStoreDeleted(Schema):
