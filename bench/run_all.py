@@ -1,0 +1,65 @@
+"""``make bench``: run every ``bench/*.py`` script and print one table of figures.
+
+Each benchmark script prints its own report and, for the summary, lines of the form::
+
+    FIGURE<TAB>name<TAB>value<TAB>unit<TAB>anchor<TAB>anchor value<TAB>ratio<TAB>target
+
+(``ratio`` = how many times better than the anchor, measured in the same run). This
+runner collects those lines into one table. Timings are not tests: the machine is
+shared and noisy, so read ratios, not absolute numbers.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+TIMEOUT_S = 3600
+
+
+def _scripts() -> list[Path]:
+    return sorted(p for p in HERE.glob("*.py") if p.name not in {"run_all.py", "_common.py"})
+
+
+def main() -> int:
+    """Run each script in a fresh interpreter, echo its output, then print the table."""
+    rows: list[list[str]] = []
+    failed: list[str] = []
+    for script in _scripts():
+        print(f"== {script.name}", flush=True)
+        started = time.perf_counter()
+        try:
+            done = subprocess.run(
+                [sys.executable, str(script)],
+                capture_output=True,
+                text=True,
+                timeout=TIMEOUT_S,
+                cwd=HERE.parent,
+            )
+        except subprocess.TimeoutExpired:
+            failed.append(f"{script.name}: timed out after {TIMEOUT_S} s")
+            continue
+        print(done.stdout, end="")
+        if done.returncode != 0:
+            failed.append(f"{script.name}: exit {done.returncode}: {done.stderr.strip()[-500:]}")
+        for line in done.stdout.splitlines():
+            if line.startswith("FIGURE\t"):
+                rows.append([script.stem, *line.split("\t")[1:]])
+        print(f"   ({time.perf_counter() - started:.1f} s)", flush=True)
+    header = ["bench", "figure", "value", "unit", "anchor", "anchor value", "ratio", "target"]
+    print()
+    print("| " + " | ".join(header) + " |")
+    print("|" + "---|" * len(header))
+    for row in rows:
+        row = (row + [""] * len(header))[: len(header)]
+        print("| " + " | ".join(row) + " |")
+    for problem in failed:
+        print(f"FAILED {problem}", file=sys.stderr)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
