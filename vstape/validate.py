@@ -75,8 +75,8 @@ def _check_json(
     try:
         _decoder(type_).decode(body)
         return []
-    except msgspec.ValidationError:
-        pass
+    except msgspec.ValidationError as err:
+        first = err
     except msgspec.DecodeError as err:
         return [
             Violation(
@@ -88,8 +88,15 @@ def _check_json(
                 actual=repr(body[:80]),
             )
         ]
-    found = collect(type_, msgspec.json.decode(body), side, strict=strict)
+    found = collect(type_, msgspec.json.decode(body), side) or [_from_error(first, side)]
     return [_severity(v, side, strict) for v in found]
+
+
+def _from_error(err: msgspec.ValidationError, side: Side) -> Violation:
+    """msgspec's own first error, when the walker found nothing (should not happen)."""
+    text = str(err)
+    path = text.rsplit(" - at `", 1)[1].rstrip("`") if " - at `" in text else "$"
+    return Violation(kind=Kind.CONSTRAINT, path=path, side=side, message=text.split(" - at `")[0])
 
 
 def _severity(violation: Violation, side: Side, strict: bool) -> Violation:
@@ -111,19 +118,15 @@ def _check_query(route: Route, path: str, side: Side) -> list[Violation]:
             )
             for key, _ in pairs
         ]
-    values: dict[str, Any] = {}
-    for key, value in pairs:
-        values[key] = value
+    values: dict[str, Any] = dict(pairs)
     try:
         msgspec.convert(values, route.query, strict=False)
         return []
-    except msgspec.ValidationError:
-        pass
-    found = collect(route.query, values, side, strict=strict_query)
+    except msgspec.ValidationError as err:
+        first = err
+    found = collect(route.query, values, side, lax=True) or [_from_error(first, side)]
+    # Unknown query parameters are errors: the API rejects them.
     return [msgspec.structs.replace(v, path=v.path.replace("$", "query", 1)) for v in found]
-
-
-strict_query = True
 
 
 def validate_request(

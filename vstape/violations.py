@@ -1,17 +1,21 @@
-"""The Violation record and how msgspec errors become violations.
+"""The Violation record, and the slow path that lists *every* violation of a value.
 
-``collect(type_, obj)`` returns *every* violation of an already-parsed JSON value
-against a Struct type. It derives everything from the Structs themselves
-(``msgspec.inspect``), so they stay the single source of truth.
+msgspec stops at the first error. When the fast path fails, :func:`collect` walks the
+already-parsed JSON value against ``msgspec.inspect.type_info`` of the same Structs, so
+the Structs stay the single source of truth. Prose-only limits that live in a Struct's
+``__post_init__`` are checked by converting the sub-object once its fields are clean.
 """
 
 from __future__ import annotations
 
 import re
+import typing
 from enum import StrEnum
+from functools import cache
 from typing import Any, Literal
 
 import msgspec
+import msgspec.inspect as mi
 
 
 class Kind(StrEnum):
@@ -20,7 +24,7 @@ class Kind(StrEnum):
     TYPE = "type"
     CONSTRAINT = "constraint"
     MISSING_FIELD = "missing_field"
-    UNKNOWN_FIELD = "unknown_field"  # drift: a warning unless strict
+    UNKNOWN_FIELD = "unknown_field"  # drift: a warning in responses unless strict
     MALFORMED_JSON = "malformed_json"
     CONTENT_TYPE = "content_type"
     UNKNOWN_ROUTE = "unknown_route"
@@ -28,6 +32,9 @@ class Kind(StrEnum):
 
 Severity = Literal["error", "warning"]
 Side = Literal["request", "response"]
+
+MAX_VIOLATIONS = 100
+MAX_DEPTH = 64
 
 
 class Violation(msgspec.Struct, frozen=True, omit_defaults=True):
@@ -47,41 +54,316 @@ class Violation(msgspec.Struct, frozen=True, omit_defaults=True):
         return f"{self.side} {self.path}: {tag}: {self.message}"
 
 
-_AT = re.compile(r" - at `(?P<path>[^`]*)`$")
+def short(value: Any) -> str:
+    """A short, safe repr of a JSON value for messages."""
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, list):
+        return f"an array of {len(value)}"
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
-def from_msgspec_error(err: msgspec.ValidationError, side: Side, prefix: str = "$") -> Violation:
-    """Turn one msgspec ValidationError into a Violation (kind inferred from the text)."""
-    text = str(err)
-    found = _AT.search(text)
-    path = found.group("path") if found else "$"
-    if prefix != "$":
-        path = prefix + path[1:]
-    message = _AT.sub("", text)
-    kind = Kind.TYPE
-    if message.startswith("Object missing required field"):
-        kind = Kind.MISSING_FIELD
-    elif message.startswith("Object contains unknown field"):
-        kind = Kind.UNKNOWN_FIELD
-    elif (
-        (
-            message.startswith("Expected")
-            and ("length" in message or "`>" in message or "`<" in message)
+_JSON_KIND = {
+    mi.StrType: "string",
+    mi.IntType: "integer",
+    mi.FloatType: "number",
+    mi.BoolType: "boolean",
+    mi.NoneType: "null",
+    mi.ListType: "array",
+    mi.DictType: "object",
+    mi.StructType: "object",
+}
+
+
+def _describe(t: mi.Type) -> str:
+    if isinstance(t, mi.Metadata):
+        return _describe(t.type)
+    if isinstance(t, mi.LiteralType):
+        return " | ".join(repr(v) for v in t.values)
+    if isinstance(t, mi.UnionType):
+        return " | ".join(dict.fromkeys(_describe(x) for x in t.types))
+    if isinstance(t, mi.StructType) and t.tag is not None:
+        return f"object with {t.tag_field}={t.tag!r}"
+    return _JSON_KIND.get(type(t), type(t).__name__)
+
+
+class _Walker:
+    """Accumulates violations while walking a value against an inspected type."""
+
+    def __init__(self, side: Side) -> None:
+        self.side: Side = side
+        self.found: list[Violation] = []
+
+    def add(self, kind: Kind, path: str, message: str, expected: str, actual: str) -> None:
+        if len(self.found) < MAX_VIOLATIONS:
+            self.found.append(Violation(kind, path, message, expected, actual, side=self.side))
+
+    def type_error(self, t: mi.Type, value: Any, path: str) -> None:
+        expected = _describe(t)
+        self.add(
+            Kind.TYPE, path, f"expected {expected}, got {short(value)}", expected, short(value)
         )
-        or message.startswith("Invalid enum value")
-        or not message.startswith("Expected")
-    ):
-        kind = Kind.CONSTRAINT
-    return Violation(kind=kind, path=path, message=message, side=side)
+
+    def walk(self, t: mi.Type, value: Any, path: str, depth: int = 0) -> None:
+        if len(self.found) >= MAX_VIOLATIONS:
+            return
+        if depth > MAX_DEPTH:
+            self.add(Kind.CONSTRAINT, path, f"nested deeper than {MAX_DEPTH} levels", "", "")
+            return
+        if isinstance(t, mi.Metadata):
+            t = t.type
+        if isinstance(t, mi.AnyType):
+            return
+        if isinstance(t, mi.UnionType):
+            self.union(t, value, path, depth)
+        elif isinstance(t, mi.StructType):
+            self.struct(t, value, path, depth)
+        elif isinstance(t, mi.ListType):
+            self.array(t, value, path, depth)
+        elif isinstance(t, mi.DictType):
+            self.mapping(t, value, path, depth)
+        else:
+            self.scalar(t, value, path)
+
+    def scalar(self, t: mi.Type, value: Any, path: str) -> None:
+        if isinstance(t, mi.LiteralType):
+            if value not in t.values or isinstance(value, bool) != any(
+                isinstance(v, bool) for v in t.values
+            ):
+                expected = " | ".join(repr(v) for v in t.values)
+                kind = Kind.CONSTRAINT if isinstance(value, str | int) else Kind.TYPE
+                self.add(
+                    kind,
+                    path,
+                    f"expected one of {expected}, got {short(value)}",
+                    expected,
+                    short(value),
+                )
+            return
+        if isinstance(t, mi.NoneType):
+            if value is not None:
+                self.type_error(t, value, path)
+            return
+        if isinstance(t, mi.BoolType):
+            if not isinstance(value, bool):
+                self.type_error(t, value, path)
+            return
+        if isinstance(t, mi.IntType | mi.FloatType):
+            number_ok = isinstance(value, int | float) and not isinstance(value, bool)
+            if isinstance(t, mi.IntType) and isinstance(value, float):
+                number_ok = False
+            if not number_ok:
+                self.type_error(t, value, path)
+                return
+            self.bounds(t, value, path)
+            return
+        if isinstance(t, mi.StrType):
+            if not isinstance(value, str):
+                self.type_error(t, value, path)
+                return
+            self.length(t, len(value), path, "string")
+            if t.pattern is not None and not re.search(t.pattern, value):
+                self.add(
+                    Kind.CONSTRAINT, path, f"does not match {t.pattern!r}", t.pattern, short(value)
+                )
+            return
+        self.type_error(t, value, path)
+
+    def bounds(self, t: mi.IntType | mi.FloatType, value: float, path: str) -> None:
+        checks = (
+            ("ge", t.ge, value >= (t.ge or 0)),
+            ("le", t.le, value <= (t.le or 0)),
+            ("gt", t.gt, value > (t.gt or 0)),
+            ("lt", t.lt, value < (t.lt or 0)),
+        )
+        symbols = {"ge": ">=", "le": "<=", "gt": ">", "lt": "<"}
+        for name, bound, ok in checks:
+            if bound is not None and not ok:
+                expected = f"{symbols[name]} {bound}"
+                self.add(
+                    Kind.CONSTRAINT,
+                    path,
+                    f"expected a number {expected}, got {value!r}",
+                    expected,
+                    repr(value),
+                )
+
+    def length(self, t: Any, size: int, path: str, what: str) -> None:
+        if t.min_length is not None and size < t.min_length:
+            expected = f"length >= {t.min_length}"
+            self.add(
+                Kind.CONSTRAINT,
+                path,
+                f"expected {what} of {expected}, got {size}",
+                expected,
+                str(size),
+            )
+        if t.max_length is not None and size > t.max_length:
+            expected = f"length <= {t.max_length}"
+            self.add(
+                Kind.CONSTRAINT,
+                path,
+                f"expected {what} of {expected}, got {size}",
+                expected,
+                str(size),
+            )
+
+    def array(self, t: mi.ListType, value: Any, path: str, depth: int) -> None:
+        if not isinstance(value, list):
+            self.type_error(t, value, path)
+            return
+        self.length(t, len(value), path, "array")
+        for index, item in enumerate(value):
+            self.walk(t.item_type, item, f"{path}[{index}]", depth + 1)
+
+    def mapping(self, t: mi.DictType, value: Any, path: str, depth: int) -> None:
+        if not isinstance(value, dict):
+            self.type_error(t, value, path)
+            return
+        self.length(t, len(value), path, "object")
+        for key, item in value.items():
+            self.walk(t.key_type, key, f"{path}.{key}(key)", depth + 1)
+            self.walk(t.value_type, item, f"{path}.{key}", depth + 1)
+
+    def union(self, t: mi.UnionType, value: Any, path: str, depth: int) -> None:
+        options = [x.type if isinstance(x, mi.Metadata) else x for x in t.types]
+        structs = [x for x in options if isinstance(x, mi.StructType)]
+        if isinstance(value, dict) and structs:
+            tagged = [s for s in structs if s.tag_field is not None]
+            if tagged:
+                field = tagged[0].tag_field or "type"
+                tags = {s.tag: s for s in tagged}
+                if field not in value:
+                    allowed = " | ".join(repr(k) for k in tags)
+                    self.add(
+                        Kind.MISSING_FIELD,
+                        f"{path}.{field}",
+                        f"missing tag field `{field}` (one of {allowed})",
+                        allowed,
+                        "missing",
+                    )
+                    return
+                chosen = tags.get(value[field])
+                if chosen is None:
+                    allowed = " | ".join(repr(k) for k in tags)
+                    self.add(
+                        Kind.CONSTRAINT,
+                        f"{path}.{field}",
+                        f"expected one of {allowed}, got {short(value[field])}",
+                        allowed,
+                        short(value[field]),
+                    )
+                    return
+                self.struct(chosen, value, path, depth)
+                return
+            self.struct(structs[0], value, path, depth)
+            return
+        candidates = [x for x in options if _accepts_kind(x, value)]
+        if not candidates:
+            self.type_error(t, value, path)
+            return
+        # Report against the first candidate of the right JSON kind.
+        self.walk(candidates[0], value, path, depth)
+
+    def struct(self, t: mi.StructType, value: Any, path: str, depth: int) -> None:
+        if not isinstance(value, dict):
+            self.type_error(t, value, path)
+            return
+        before = len(self.found)
+        known = {f.encode_name: f for f in t.fields}
+        for name, field in known.items():
+            if name in value:
+                self.walk(field.type, value[name], f"{path}.{name}", depth + 1)
+            elif field.required:
+                self.add(
+                    Kind.MISSING_FIELD,
+                    f"{path}.{name}",
+                    f"missing required field `{name}`",
+                    _describe(field.type),
+                    "missing",
+                )
+        if t.tag_field is not None and t.tag_field in value and value[t.tag_field] != t.tag:
+            self.add(
+                Kind.CONSTRAINT,
+                f"{path}.{t.tag_field}",
+                f"expected {t.tag!r}, got {short(value[t.tag_field])}",
+                repr(t.tag),
+                short(value[t.tag_field]),
+            )
+        if t.forbid_unknown_fields:
+            for name in value:
+                if name not in known and name != t.tag_field:
+                    self.add(
+                        Kind.UNKNOWN_FIELD,
+                        f"{path}.{name}",
+                        f"unknown field `{name}`",
+                        "no such field",
+                        short(value[name]),
+                    )
+        if len(self.found) == before and hasattr(t.cls, "__post_init__"):
+            self.post_init(t, value, path)
+
+    def post_init(self, t: mi.StructType, value: Any, path: str) -> None:
+        try:
+            msgspec.convert(value, t.cls)
+        except msgspec.ValidationError as err:
+            message = re.sub(r" - at `[^`]*`$", "", str(err))
+            self.add(Kind.CONSTRAINT, path, message, "", "")
 
 
-def collect(type_: Any, obj: Any, side: Side, *, strict: bool = False) -> list[Violation]:
-    """Every violation of ``obj`` (parsed JSON) against ``type_``.
+def _accepts_kind(t: mi.Type, value: Any) -> bool:
+    if isinstance(t, mi.LiteralType):
+        return any(type(v) is type(value) for v in t.values)
+    if isinstance(value, bool):
+        return isinstance(t, mi.BoolType)
+    if isinstance(value, int):
+        return isinstance(t, mi.IntType | mi.FloatType)
+    if isinstance(value, float):
+        return isinstance(t, mi.FloatType)
+    if isinstance(value, str):
+        return isinstance(t, mi.StrType)
+    if value is None:
+        return isinstance(t, mi.NoneType)
+    if isinstance(value, list):
+        return isinstance(t, mi.ListType)
+    return isinstance(t, mi.DictType | mi.StructType)
 
-    Placeholder slow path: reports msgspec's first error. Replaced by a full walker.
+
+@cache
+def inspect_type(type_: Any) -> mi.Type:
+    """``msgspec.inspect.type_info`` that keeps the parameter of a generic Struct (ListPage[T])."""
+    info = mi.type_info(type_)
+    args = typing.get_args(type_)
+    if args and isinstance(info, mi.StructType):
+        item = mi.type_info(args[0])
+        fields = tuple(
+            msgspec.structs.replace(f, type=mi.ListType(item, f.type.min_length, f.type.max_length))
+            if isinstance(f.type, mi.ListType) and isinstance(f.type.item_type, mi.AnyType)
+            else f
+            for f in info.fields
+        )
+        info = msgspec.structs.replace(info, fields=fields)
+    return info
+
+
+def collect(type_: Any, obj: Any, side: Side, *, lax: bool = False) -> list[Violation]:
+    """Every violation of ``obj`` (parsed JSON) against ``type_``, in document order.
+
+    ``lax`` converts query-string values ("5" -> 5, "true" -> True) before walking.
     """
-    try:
-        msgspec.convert(obj, type_)
-    except msgspec.ValidationError as err:
-        return [from_msgspec_error(err, side)]
-    return []
+    if lax and isinstance(obj, dict):
+        obj = {k: _lax_scalar(v) for k, v in obj.items()}
+    walker = _Walker(side)
+    walker.walk(inspect_type(type_), obj, "$")
+    return walker.found
+
+
+def _lax_scalar(value: Any) -> Any:
+    if not isinstance(value, str):
+        return value
+    if re.fullmatch(r"-?\d+", value):
+        return int(value)
+    if value in ("true", "false"):
+        return value == "true"
+    return value

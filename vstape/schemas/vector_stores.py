@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, TypeVar
+from typing import Annotated, Generic, Literal, TypeVar
 
 import msgspec
 from msgspec import UNSET, UnsetType
@@ -31,7 +31,7 @@ class FileListQuery(ListQuery):
     filter: FileStatus | UnsetType = UNSET
 
 
-class ListPage[T](Schema):
+class ListPage(Schema, Generic[T]):
     """The cursor-paginated list envelope (one generic type for every list)."""
 
     object: Literal["list"]
