@@ -1,0 +1,90 @@
+"""Run mitmproxy in-process (DumpMaster on asyncio) with vstape addons, and stop cleanly.
+
+Shared by ``vstape emulate``, ``vstape record`` and ``vstape replay``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from mitmproxy import ctx, options
+from mitmproxy.tools.dump import DumpMaster
+
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+
+
+def parse_listen(value: str) -> tuple[str, int]:
+    """``HOST:PORT`` (or ``PORT``) -> (host, port); ValueError says what is wrong."""
+    host, _, port = value.rpartition(":")
+    host = host.strip("[]") or "127.0.0.1"
+    if not port.isdigit() or not 0 <= int(port) <= 65535:
+        raise ValueError(
+            f"--listen {value!r}: expected HOST:PORT with a port 0..65535, e.g. 127.0.0.1:8080"
+        )
+    return host, int(port)
+
+
+class _Announce:
+    """Prints where the proxy listens once it does (port 0 resolves to the real port)."""
+
+    def __init__(self, announce: Callable[[str, int], None]) -> None:
+        self.announce = announce
+
+    def running(self) -> None:
+        server = ctx.master.addons.get("proxyserver")
+        for address in server.listen_addrs():
+            self.announce(str(address[0]), int(address[1]))
+            break
+
+
+async def _serve(
+    opts: options.Options,
+    addons: Sequence[Any],
+    announce: Callable[[str, int], None],
+    settings: dict[str, Any],
+) -> None:
+    master = DumpMaster(opts, with_termlog=True, with_dumper=False)
+    master.addons.add(_Announce(announce), *addons)
+    opts.update(**settings)  # after the addons declared their options
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, master.shutdown)
+    await master.run()
+
+
+def warn_if_exposed(host: str, command: str) -> None:
+    """Say so loudly when a server listens beyond loopback."""
+    if host not in LOOPBACK:
+        print(
+            f"{command}: WARNING: listening on {host}, reachable from other machines; "
+            "use --listen 127.0.0.1:PORT to keep it local",
+            file=sys.stderr,
+            flush=True,
+        )
+
+
+def run(
+    *,
+    listen: str,
+    mode: str,
+    addons: Sequence[Any],
+    announce: Callable[[str, int], None],
+    confdir: str | None = None,
+    extra: dict[str, Any] | None = None,
+) -> int:
+    """Serve until SIGINT/SIGTERM; returns the exit code."""
+    host, port = parse_listen(listen)
+    opts = options.Options(listen_host=host, listen_port=port, mode=[mode])
+    if confdir:
+        opts.update(confdir=confdir)
+    settings: dict[str, Any] = {
+        "connection_strategy": "lazy",
+        "termlog_verbosity": "warn",
+        **(extra or {}),
+    }
+    asyncio.run(_serve(opts, addons, announce, settings))
+    return 0

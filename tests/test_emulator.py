@@ -1,0 +1,147 @@
+"""Emulator behaviour that the SDK script does not reach: failures, expiry, cancel, paging."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from vstape.emulator import Emulator, EmuRequest
+
+AUTH = {"authorization": "Bearer sk-test", "content-type": "application/json"}
+
+
+def call(
+    emu: Emulator, method: str, path: str, body: Any = None
+) -> tuple[int, Any, dict[str, str]]:
+    raw = b"" if body is None else json.dumps(body).encode()
+    answer = emu.handle(EmuRequest(method, path, AUTH, raw))
+    return answer.status, json.loads(answer.body), dict(answer.headers)
+
+
+def upload(emu: Emulator, content: bytes, name: str = "a.txt") -> str:
+    boundary = "b0undary"
+    body = (
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="purpose"\r\n\r\nassistants\r\n'
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\n'
+            "Content-Type: application/octet-stream\r\n\r\n"
+        ).encode()
+        + content
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+    headers = {
+        "authorization": "Bearer x",
+        "content-type": f"multipart/form-data; boundary={boundary}",
+    }
+    answer = emu.handle(EmuRequest("POST", "/v1/files", headers, body))
+    assert answer.status == 200, answer.body
+    return str(json.loads(answer.body)["id"])
+
+
+def test_empty_and_binary_files_fail_with_last_error() -> None:
+    """Empty content fails as invalid_file, binary as unsupported_file; counts stay true."""
+    emu = Emulator(seed=1)
+    _, vs, _ = call(emu, "POST", "/v1/vector_stores", {"name": "x"})
+    for content, code in ((b"", "invalid_file"), (b"\x00\xff\x00", "unsupported_file")):
+        file_id = upload(emu, content)
+        status, attached, headers = call(
+            emu, "POST", f"/v1/vector_stores/{vs['id']}/files", {"file_id": file_id}
+        )
+        assert (status, attached["status"], headers["openai-poll-after-ms"]) == (
+            200,
+            "in_progress",
+            "100",
+        )
+        for _ in range(2):
+            _, attached, _ = call(emu, "GET", f"/v1/vector_stores/{vs['id']}/files/{file_id}")
+        assert (attached["status"], attached["last_error"]["code"]) == ("failed", code)
+    _, store, _ = call(emu, "GET", f"/v1/vector_stores/{vs['id']}")
+    assert store["file_counts"] == {
+        "in_progress": 0,
+        "completed": 0,
+        "failed": 2,
+        "cancelled": 0,
+        "total": 2,
+    }
+
+
+def test_store_expires_when_the_clock_passes_expires_at() -> None:
+    """`expires_after` sets `expires_at`; past it the store reports `expired`."""
+    now = [1_000_000.0]
+    emu = Emulator(now=lambda: now[0])
+    _, vs, _ = call(
+        emu, "POST", "/v1/vector_stores", {"expires_after": {"anchor": "last_active_at", "days": 1}}
+    )
+    assert vs["expires_at"] == 1_000_000 + 86_400 and vs["status"] == "completed"
+    now[0] += 86_401
+    assert call(emu, "GET", f"/v1/vector_stores/{vs['id']}")[1]["status"] == "expired"
+
+
+def test_cancel_marks_batch_and_pending_files_cancelled() -> None:
+    """Cancelling an in-progress batch cancels it and its unfinished files."""
+    emu = Emulator(seed=2)
+    _, vs, _ = call(emu, "POST", "/v1/vector_stores", {})
+    ids = [upload(emu, b"text") for _ in range(3)]
+    _, batch, _ = call(emu, "POST", f"/v1/vector_stores/{vs['id']}/file_batches", {"file_ids": ids})
+    _, cancelled, _ = call(
+        emu, "POST", f"/v1/vector_stores/{vs['id']}/file_batches/{batch['id']}/cancel"
+    )
+    assert cancelled["status"] == "cancelled" and cancelled["file_counts"]["cancelled"] == 3
+
+
+def test_pagination_cursors_before_and_after() -> None:
+    """`after` and `before` cut the listing at the cursor, in either order."""
+    emu = Emulator(seed=3)
+    ids = [call(emu, "POST", "/v1/vector_stores", {"name": str(i)})[1]["id"] for i in range(5)]
+    _, page, _ = call(emu, "GET", f"/v1/vector_stores?order=asc&after={ids[1]}&limit=2")
+    assert ([v["id"] for v in page["data"]], page["has_more"]) == (ids[2:4], True)
+    assert (page["first_id"], page["last_id"]) == (ids[2], ids[3])
+    _, page, _ = call(emu, "GET", f"/v1/vector_stores?order=asc&before={ids[2]}")
+    assert [v["id"] for v in page["data"]] == ids[:2]
+    _, page, _ = call(emu, "GET", "/v1/vector_stores?after=vs_nope")
+    assert page["error"]["param"] == "after"
+
+
+def test_unknown_route_and_missing_auth() -> None:
+    """Unknown URLs are 404 `Invalid URL`; requests without a bearer token are 401."""
+    emu = Emulator()
+    status, body, _ = call(emu, "GET", "/v1/vector_stores/vs_1/bogus")
+    assert (status, body["error"]["message"]) == (
+        404,
+        "Invalid URL (GET /v1/vector_stores/vs_1/bogus)",
+    )
+    answer = emu.handle(EmuRequest("GET", "/v1/vector_stores", {}, b""))
+    assert answer.status == 401 and b"API key" in answer.body
+
+
+def test_search_filters_threshold_and_limit() -> None:
+    """Filters pick files by attributes; the threshold and max_num_results trim results."""
+    emu = Emulator(seed=4)
+    _, vs, _ = call(emu, "POST", "/v1/vector_stores", {})
+    for i, text in enumerate([b"alpha beta", b"alpha", b"gamma"]):
+        file_id = upload(emu, text, f"f{i}.txt")
+        call(
+            emu,
+            "POST",
+            f"/v1/vector_stores/{vs['id']}/files",
+            {"file_id": file_id, "attributes": {"n": i}},
+        )
+        call(emu, "GET", f"/v1/vector_stores/{vs['id']}/files/{file_id}")
+        call(emu, "GET", f"/v1/vector_stores/{vs['id']}/files/{file_id}")
+    search = f"/v1/vector_stores/{vs['id']}/search"
+    names = lambda body: [r["filename"] for r in call(emu, "POST", search, body)[1]["data"]]  # noqa: E731
+    assert names({"query": "alpha beta"}) == ["f0.txt", "f1.txt"]
+    assert names({"query": "alpha", "filters": {"type": "in", "key": "n", "value": [1, 2]}}) == [
+        "f1.txt"
+    ]
+    assert names({"query": "alpha beta", "ranking_options": {"score_threshold": 0.5}}) == ["f0.txt"]
+    assert names({"query": "alpha", "max_num_results": 1}) == ["f0.txt"]
+
+
+def test_internal_errors_become_500_envelopes() -> None:
+    """A bug in a handler is a 500 in OpenAI's envelope, never an exception."""
+    emu = Emulator()
+    emu._get_vector_store = None  # type: ignore[assignment,method-assign]
+    _, vs, _ = call(emu, "POST", "/v1/vector_stores", {})
+    status, body, _ = call(emu, "GET", f"/v1/vector_stores/{vs['id']}")
+    assert status == 500 and body["error"]["type"] == "server_error"

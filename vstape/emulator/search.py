@@ -1,0 +1,124 @@
+"""Deterministic lexical search: chunking, scoring in 0..1, and attribute filters."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from vstape.schemas import AndFilter, ComparisonFilter, CompoundFilter, Filter
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+STOPWORDS = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "by",
+        "can",
+        "do",
+        "does",
+        "for",
+        "from",
+        "how",
+        "i",
+        "in",
+        "is",
+        "it",
+        "of",
+        "on",
+        "or",
+        "the",
+        "this",
+        "to",
+        "what",
+        "when",
+        "where",
+        "which",
+        "who",
+        "why",
+        "with",
+    ]
+)
+
+
+def tokens(text: str) -> list[str]:
+    """Lower-cased word tokens."""
+    return [t.lower() for t in _WORD.findall(text)]
+
+
+def chunk_text(text: str, max_words: int = 120) -> list[str]:
+    """Split text into paragraphs, then into chunks of at most ``max_words`` words."""
+    chunks: list[str] = []
+    for paragraph in re.split(r"\n\s*\n", text):
+        words = paragraph.split()
+        for start in range(0, len(words), max_words):
+            piece = " ".join(words[start : start + max_words])
+            if piece:
+                chunks.append(piece)
+    return chunks
+
+
+def rewrite(query: str) -> str:
+    """What ``rewrite_query`` does here: lower-case, drop stopwords and punctuation."""
+    kept = [t for t in tokens(query) if t not in STOPWORDS]
+    return " ".join(kept) or query.strip().lower()
+
+
+def score(query_terms: Sequence[str], chunk: str) -> float:
+    """Fraction of distinct query terms present, damped by term frequency; in [0, 1]."""
+    distinct = sorted(set(query_terms))
+    if not distinct:
+        return 0.0
+    words = tokens(chunk)
+    if not words:
+        return 0.0
+    counts: dict[str, int] = {}
+    for word in words:
+        counts[word] = counts.get(word, 0) + 1
+    total = 0.0
+    for term in distinct:
+        tf = counts.get(term, 0)
+        if tf:
+            total += 1.0 - 1.0 / (1.0 + math.log1p(tf) * 2.0)
+    return round(min(1.0, total / len(distinct)), 6)
+
+
+def _compare(op: str, actual: Any, expected: Any) -> bool:
+    if op == "eq":
+        return bool(actual == expected)
+    if op == "ne":
+        return bool(actual != expected)
+    if op in ("in", "nin"):
+        values = expected if isinstance(expected, list) else [expected]
+        found = actual in values
+        return found if op == "in" else not found
+    if actual is None or isinstance(actual, bool) or isinstance(expected, bool | list):
+        return False
+    if isinstance(actual, str) != isinstance(expected, str):
+        return False
+    if op == "gt":
+        return bool(actual > expected)
+    if op == "gte":
+        return bool(actual >= expected)
+    if op == "lt":
+        return bool(actual < expected)
+    return bool(actual <= expected)  # lte
+
+
+def matches(flt: Filter, attributes: Mapping[str, Any] | None) -> bool:
+    """Whether a file's attributes satisfy a (possibly nested) filter."""
+    attrs = attributes or {}
+    if isinstance(flt, CompoundFilter):
+        results = (matches(sub, attrs) for sub in flt.filters)
+        return all(results) if isinstance(flt, AndFilter) else any(results)
+    assert isinstance(flt, ComparisonFilter)
+    op = type(flt).__struct_config__.tag
+    if flt.key not in attrs:
+        return op in ("ne", "nin")
+    return _compare(str(op), attrs[flt.key], flt.value)
