@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from mitmproxy import ctx, options
+from mitmproxy import ctx, exceptions, options
 from mitmproxy.tools.dump import DumpMaster
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
@@ -75,6 +75,7 @@ def run(
     announce: Callable[[str, int], None],
     confdir: str | None = None,
     extra: dict[str, Any] | None = None,
+    command: str = "vstape",
 ) -> int:
     """Serve until SIGINT/SIGTERM; returns the exit code."""
     host, port = parse_listen(listen)
@@ -86,5 +87,9 @@ def run(
         "termlog_verbosity": "warn",
         **(extra or {}),
     }
-    asyncio.run(_serve(opts, addons, announce, settings))
+    try:
+        asyncio.run(_serve(opts, addons, announce, settings))
+    except exceptions.OptionsError as err:
+        print(f"{command}: {err}", file=sys.stderr)
+        return 2
     return 0

@@ -45,6 +45,7 @@ __all__ = [
 
 Headers = dict[str, list[str]]
 Verdict = Literal["ok", "drift", "invalid", "unchecked"]
+Format = Literal["yaml", "json"]
 
 MAX_ALIASES = 64
 MAX_BYTES = 1 << 30
@@ -266,3 +267,24 @@ def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
 def dump(cassette: Cassette, path: str | os.PathLike[str]) -> None:
     """Atomically write ``cassette`` to ``path`` (YAML or JSON by suffix)."""
     write_atomic(path, dumps(cassette, fmt=format_of(path)))
+
+
+# -- incremental writing ------------------------------------------------------------------
+
+
+def dump_item(interaction: Interaction, fmt: Format = "yaml") -> bytes:
+    """One interaction serialized so that :func:`assemble` can join many into a cassette."""
+    if fmt == "json":
+        return msgspec.json.encode(_for_json(Cassette([interaction])).interactions[0])
+    item = msgspec.to_builtins(interaction, builtin_types=(bytes,))
+    text: str = yaml.dump([item], Dumper=_Dumper, sort_keys=True, allow_unicode=True, width=1 << 16)
+    return text.encode("utf-8")
+
+
+def assemble(items: list[bytes], fmt: Format = "yaml") -> bytes:
+    """A whole cassette from items made by :func:`dump_item` (same bytes as :func:`dumps`)."""
+    if fmt == "json":
+        return b'{"interactions":[' + b",\n".join(items) + b'],"version":1}\n'
+    if not items:
+        return b"interactions: []\nversion: 1\n"
+    return b"interactions:\n" + b"".join(items) + b"version: 1\n"

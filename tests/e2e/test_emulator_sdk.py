@@ -10,8 +10,8 @@ import openai
 import pytest
 from openai import AsyncOpenAI, OpenAI
 
-from tests.e2e.sdk_script import run_async, run_everything
 from tests.procs import vstape_server
+from vstape.demo_script import run_async, run_everything
 from vstape.emulator import Emulator
 from vstape.emulator.transport import EmulatorTransport
 from vstape.validate import validate_request, validate_response

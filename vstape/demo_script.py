@@ -1,4 +1,4 @@
-"""One client script driving every method of client.vector_stores with the official SDK.
+"""The demo client: the official SDK driving every method of client.vector_stores.
 
 Used by the emulator, recording and replay tests: each runs the same script against a
 different upstream and compares what it got.
@@ -12,7 +12,7 @@ from typing import Any
 import openai
 from openai import AsyncOpenAI, OpenAI
 
-POLL = {"poll_interval_ms": 1}
+POLL_MS = 1
 
 
 def run_everything(client: OpenAI) -> list[Any]:
@@ -34,7 +34,7 @@ def run_everything(client: OpenAI) -> list[Any]:
             "refunds.txt",
             io.BytesIO(b"Refunds are issued within 14 days.\n\nContact support for refunds."),
         ),
-        **POLL,
+        poll_interval_ms=POLL_MS,
     )
     out.append(uploaded)
     extra = [
@@ -46,7 +46,10 @@ def run_everything(client: OpenAI) -> list[Any]:
     ]
     out.append(
         client.vector_stores.files.create_and_poll(
-            file_id=extra[0].id, vector_store_id=vs.id, attributes={"kind": "note", "n": 0}, **POLL
+            file_id=extra[0].id,
+            vector_store_id=vs.id,
+            attributes={"kind": "note", "n": 0},
+            poll_interval_ms=POLL_MS,
         )
     )
     batch = client.vector_stores.file_batches.create_and_poll(
@@ -55,7 +58,7 @@ def run_everything(client: OpenAI) -> list[Any]:
             {"file_id": f.id, "attributes": {"kind": "note", "n": i + 1}}
             for i, f in enumerate(extra[1:])
         ],
-        **POLL,
+        poll_interval_ms=POLL_MS,
     )
     out.append(batch)
     out.append(
@@ -115,13 +118,15 @@ async def run_async(client: AsyncOpenAI) -> list[Any]:
     out.append(vs)
     out.append(
         await client.vector_stores.files.upload_and_poll(
-            vector_store_id=vs.id, file=("a.txt", io.BytesIO(b"async text about llamas")), **POLL
+            vector_store_id=vs.id,
+            file=("a.txt", io.BytesIO(b"async text about llamas")),
+            poll_interval_ms=POLL_MS,
         )
     )
     batch = await client.vector_stores.file_batches.upload_and_poll(
         vs.id,
         files=[("b.txt", io.BytesIO(b"more llamas")), ("c.txt", io.BytesIO(b"alpacas"))],
-        **POLL,
+        poll_interval_ms=POLL_MS,
     )
     out.append(batch.file_counts)
     out.append(sorted([f.id async for f in client.vector_stores.files.list(vs.id, limit=1)]))

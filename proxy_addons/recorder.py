@@ -1,0 +1,84 @@
+"""mitmproxy addon: record /v1/vector_stores and /v1/files traffic into vcrpy cassettes.
+
+Usage:
+    mitmdump -s proxy_addons/vstape_addons.py --set vstape_cassette_dir=cassettes/recorded
+
+Reads the validator's verdict from ``flow.metadata["vstape"]``. Each interaction is
+durably in its cassette before the response goes back to the client. What the client
+receives is never changed.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from mitmproxy import ctx, http
+
+from proxy_addons import settings as opts
+from vstape.journal import CassetteWriter
+from vstape.recording import Exchange, to_interaction
+
+logger = logging.getLogger("vstape")
+
+
+class Recorder:
+    """Writes one interaction per flow the validator saw."""
+
+    def __init__(self) -> None:
+        self.settings = opts.Settings()
+        self.writers: dict[Path, CassetteWriter] = {}
+        self.failures = 0
+
+    def configure(self, updated: set[str]) -> None:
+        """Parse the options (declared by the validator addon)."""
+        if any(name.startswith("vstape_") for name in updated):
+            self.settings = opts.parse(ctx.options)
+
+    def _writer(self, path: Path) -> CassetteWriter:
+        if path not in self.writers:
+            self.writers[path] = CassetteWriter(path)
+        return self.writers[path]
+
+    def response(self, flow: http.HTTPFlow) -> None:
+        """Record the exchange (before the client gets the response)."""
+        meta: dict[str, Any] | None = flow.metadata.get("vstape")
+        if meta is None or flow.response is None or flow.response.stream:
+            return
+        target = self.settings.target(meta.get("route"), meta.get("family", "vector_stores"))
+        if target is None:
+            return
+        request, response = flow.request, flow.response
+        exchange = Exchange(
+            method=request.method,
+            url=request.pretty_url if self.settings.policy.keep_host else request.url,
+            request_headers=list(request.headers.items()),
+            request_body=request.get_content(strict=False) or b"",
+            status=response.status_code,
+            reason=response.reason or "",
+            response_headers=list(response.headers.items()),
+            response_body=response.get_content(strict=False) or b"",
+            duration_ms=meta.get("duration_ms"),
+        )
+        interaction = to_interaction(exchange, self.settings.policy, meta.get("violations"))
+        try:
+            self._writer(target).append(interaction)
+        except OSError as err:
+            # The client still gets its response; the user gets a clear message.
+            self.failures += 1
+            logger.error(
+                "vstape: could not record %s %s into %s: %s",
+                request.method,
+                request.path,
+                target,
+                err,
+            )
+            print(f"vstape: ERROR could not record into {target}: {err}", flush=True)
+
+    def done(self) -> None:
+        """Say where the cassettes are."""
+        for path, writer in sorted(self.writers.items()):
+            writer.close()
+            if not self.settings.quiet:
+                print(f"vstape: {writer.count} interactions -> {path}", flush=True)

@@ -1,0 +1,140 @@
+"""mitmproxy addon: validate /v1/vector_stores traffic against vstape's schemas.
+
+Usage:
+    mitmdump -s proxy_addons/vstape_addons.py --set vstape_strict=true
+
+One line per flow (route, status, ms, OK or the violations with JSON paths); invalid
+flows are marked and commented for mitmweb. The verdict goes to
+``flow.metadata["vstape"]`` for the recorder. In strict mode an invalid request is
+answered with a 400 in OpenAI's error envelope and is not forwarded.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+import msgspec
+from mitmproxy import ctx, http
+
+from proxy_addons import settings as opts
+from vstape import routes
+from vstape.redact import scrub_text
+from vstape.run_report import RunReport
+from vstape.schemas import Error, ErrorResponse
+from vstape.validate import validate_request, validate_response
+from vstape.violations import Violation
+
+logger = logging.getLogger("vstape")
+META = "vstape"
+
+
+def _family_path(flow: http.HTTPFlow) -> str | None:
+    path = flow.request.path
+    return path if routes.is_known_family(path) else None
+
+
+class Validator:
+    """Checks requests and responses; owns the run report."""
+
+    def __init__(self) -> None:
+        self.settings = opts.Settings()
+        self.report = RunReport()
+
+    def load(self, loader: Any) -> None:
+        """Declare the vstape_* options (once, for every vstape addon)."""
+        opts.declare(loader)
+
+    def configure(self, updated: set[str]) -> None:
+        """Parse the options into a typed record."""
+        if any(name.startswith("vstape_") for name in updated):
+            self.settings = opts.parse(ctx.options)
+
+    def request(self, flow: http.HTTPFlow) -> None:
+        """Validate the request; in strict mode answer an invalid one with a 400."""
+        path = _family_path(flow)
+        if path is None:
+            return
+        found = routes.match(flow.request.method, path)
+        body = flow.request.get_content(strict=False) or b""
+        violations = validate_request(
+            flow.request.method,
+            path,
+            dict(flow.request.headers.items()),
+            body,
+            strict=self.settings.strict,
+        )
+        flow.metadata[META] = {
+            "route": found.route.name if found else None,
+            "family": found.route.family if found else "vector_stores",
+            "request": violations,
+            "started": time.monotonic(),
+        }
+        errors = [v for v in violations if v.severity == "error"]
+        if self.settings.strict and errors:
+            message = "vstape strict mode: invalid request, not forwarded: " + "; ".join(
+                f"{v.path}: {v.message}" for v in errors
+            )
+            param = errors[0].path.removeprefix("$.").removeprefix("query.")
+            envelope = ErrorResponse(
+                Error(
+                    message=message,
+                    type="invalid_request_error",
+                    param=param,
+                    code="vstape_invalid_request",
+                )
+            )
+            flow.response = http.Response.make(
+                400,
+                msgspec.json.encode(envelope),
+                {"content-type": "application/json", "x-vstape-strict": "rejected"},
+            )
+
+    def response(self, flow: http.HTTPFlow) -> None:
+        """Validate the response, annotate the flow, print one line."""
+        meta = flow.metadata.get(META)
+        if meta is None or flow.response is None:
+            return
+        path = flow.request.path
+        response = flow.response
+        body = response.get_content(strict=False) or b""
+        violations: list[Violation] = meta["request"]
+        if not response.stream:
+            violations = violations + validate_response(
+                flow.request.method,
+                path,
+                response.status_code,
+                dict(response.headers.items()),
+                body,
+                strict=self.settings.strict,
+            )
+        meta["violations"] = violations
+        elapsed_ms = (time.monotonic() - meta["started"]) * 1000
+        meta["duration_ms"] = elapsed_ms
+        errors = [v.line() for v in violations if v.severity == "error"]
+        warnings = [v.line() for v in violations if v.severity == "warning"]
+        route = meta["route"] or "unknown_route"
+        self.report.add(route, response.status_code, errors, warnings)
+        if errors:
+            flow.marked = ":exclamation:"
+            flow.comment = scrub_text("\n".join(errors + warnings))
+        elif warnings:
+            flow.comment = scrub_text("\n".join(warnings))
+        if not self.settings.quiet:
+            verdict = "OK" if not violations else "; ".join(errors + warnings)
+            print(
+                scrub_text(f"vstape {route} {response.status_code} {elapsed_ms:.0f}ms {verdict}"),
+                flush=True,
+            )
+
+    def done(self) -> None:
+        """Print the report and write the JSON / JUnit files asked for."""
+        if self.report.total:
+            print(self.report.table(), flush=True)
+        if self.settings.report_json is not None:
+            self.settings.report_json.parent.mkdir(parents=True, exist_ok=True)
+            self.settings.report_json.write_bytes(self.report.to_json())
+        if self.settings.junit is not None:
+            self.settings.junit.parent.mkdir(parents=True, exist_ok=True)
+            self.settings.junit.write_bytes(self.report.to_junit())

@@ -1,0 +1,21 @@
+"""Script entry for mitmdump/mitmweb: validate and record Vector Stores traffic.
+
+Usage:
+    mitmdump --mode reverse:https://api.openai.com -p 8080 \
+        -s proxy_addons/vstape_addons.py --set vstape_cassette_dir=cassettes/recorded
+
+Options: every ``vstape_*`` option of proxy_addons/settings.py (``--set name=value``).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+if __package__ in (None, ""):  # loaded by `mitmdump -s proxy_addons/vstape_addons.py`
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from proxy_addons.recorder import Recorder
+from proxy_addons.validator import Validator
+
+addons = [Validator(), Recorder()]

@@ -1,0 +1,156 @@
+"""Run the validating, recording proxy in front of an upstream (default: the emulator).
+
+vstape record --cassette-dir cassettes/recorded            # reverse proxy, emulator upstream
+vstape record --upstream https://api.openai.com --cassette run.yaml
+vstape record --mode forward --listen 127.0.0.1:8080       # forward proxy (mitmproxy's CA)
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options of ``vstape record``."""
+    parser.add_argument(
+        "--upstream",
+        default="emulator",
+        help="upstream URL, or 'emulator' (default): the embedded emulator",
+    )
+    parser.add_argument(
+        "--listen",
+        default="127.0.0.1:8080",
+        help="HOST:PORT (default 127.0.0.1:8080; port 0 picks a free one)",
+    )
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument(
+        "--cassette",
+        default="",
+        help="record every interaction into this one file (.yaml or .json)",
+    )
+    where.add_argument(
+        "--cassette-dir", default="", help="record into this folder, one cassette per route"
+    )
+    parser.add_argument(
+        "--split",
+        choices=("route", "family", "none"),
+        default="route",
+        help="how --cassette-dir splits (default: route)",
+    )
+    parser.add_argument(
+        "--format",
+        choices=("yaml", "json"),
+        default="yaml",
+        help="cassette format for --cassette-dir",
+    )
+    parser.add_argument(
+        "--mode",
+        choices=("reverse", "forward"),
+        default="reverse",
+        help="reverse (base_url points at the proxy) or forward (HTTPS_PROXY + mitmproxy's CA)",
+    )
+    parser.add_argument(
+        "--strict",
+        action="store_true",
+        help="answer invalid requests with a 400 and treat drift as an error",
+    )
+    parser.add_argument(
+        "--keep-host",
+        action="store_true",
+        help="keep the real host instead of https://api.openai.com",
+    )
+    parser.add_argument(
+        "--redact-header",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="extra header to redact (repeatable)",
+    )
+    parser.add_argument(
+        "--redact-json-path",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="extra JSON path to redact, e.g. $.metadata.owner (repeatable)",
+    )
+    parser.add_argument("--report-json", default="", help="write the run report as JSON here")
+    parser.add_argument("--junit", default="", help="write the run report as JUnit XML here")
+    parser.add_argument(
+        "--confdir", default=None, help="mitmproxy's folder for its CA (default ~/.mitmproxy)"
+    )
+    parser.add_argument(
+        "--seed", type=int, default=None, help="emulator upstream: deterministic mode"
+    )
+    parser.add_argument("--quiet", action="store_true", help="no line per flow")
+
+
+def settings_of(args: argparse.Namespace) -> dict[str, Any]:
+    """The vstape_* mitmproxy options for these arguments."""
+    return {
+        "vstape_cassette": args.cassette,
+        "vstape_cassette_dir": args.cassette_dir,
+        "vstape_split": args.split,
+        "vstape_format": args.format,
+        "vstape_strict": args.strict,
+        "vstape_keep_host": args.keep_host,
+        "vstape_redact_headers": args.redact_header,
+        "vstape_redact_json_paths": args.redact_json_path,
+        "vstape_report_json": args.report_json,
+        "vstape_junit": args.junit,
+        "vstape_quiet": args.quiet,
+    }
+
+
+def run(args: argparse.Namespace) -> int:
+    """Start the proxy; stop on SIGINT/SIGTERM and print the report."""
+    from proxy_addons.emulator import EmulatorAddon
+    from proxy_addons.recorder import Recorder
+    from proxy_addons.serve import parse_listen, warn_if_exposed
+    from proxy_addons.serve import run as serve
+    from proxy_addons.validator import Validator
+    from vstape.emulator import Emulator
+
+    try:
+        host, _ = parse_listen(args.listen)
+    except ValueError as err:
+        print(f"vstape record: {err}", file=sys.stderr)
+        return 2
+    warn_if_exposed(host, "vstape record")
+    emulated = args.upstream == "emulator"
+    if not emulated and not args.upstream.startswith(("http://", "https://")):
+        print(
+            f"vstape record: --upstream {args.upstream!r}: expected 'emulator' or an http(s):// URL",
+            file=sys.stderr,
+        )
+        return 2
+    addons: list[Any] = [Validator()]
+    if emulated:
+        addons.append(EmulatorAddon(Emulator(seed=args.seed)))
+    addons.append(Recorder())
+    if args.mode == "forward":
+        mode = "regular"
+    else:
+        mode = "reverse:" + ("http://127.0.0.1:9" if emulated else args.upstream)
+    target = (
+        args.cassette
+        or args.cassette_dir
+        or "nowhere (no --cassette or --cassette-dir: validating only)"
+    )
+
+    def announce(bound_host: str, port: int) -> None:
+        upstream = "the emulator" if emulated else args.upstream
+        kind = "forward proxy" if args.mode == "forward" else "reverse proxy"
+        where = f"http://{bound_host}:{port}" + ("" if args.mode == "forward" else "/v1")
+        print(f"vstape record: {kind} at {where} -> {upstream}; recording to {target}", flush=True)
+
+    return serve(
+        listen=args.listen,
+        mode=mode,
+        addons=addons,
+        announce=announce,
+        confdir=args.confdir,
+        extra=settings_of(args),
+        command="vstape record",
+    )

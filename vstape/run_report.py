@@ -1,0 +1,95 @@
+"""Summary of a recording run: per route count, statuses, violations, drift.
+
+Rendered as a terminal table, as JSON (``--report-json``) and as JUnit XML (``--junit``).
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from collections import Counter
+from dataclasses import dataclass, field
+
+import msgspec
+
+from vstape.redact import scrub_text
+
+
+@dataclass
+class RouteStats:
+    """What one route saw during a run."""
+
+    count: int = 0
+    statuses: Counter[int] = field(default_factory=Counter)
+    violations: int = 0
+    drift: int = 0
+    messages: list[str] = field(default_factory=list)
+
+
+@dataclass
+class RunReport:
+    """Accumulates one line per exchange; renders the summary."""
+
+    routes: dict[str, RouteStats] = field(default_factory=dict)
+
+    def add(self, route: str, status: int, errors: list[str], warnings: list[str]) -> None:
+        """Count one exchange."""
+        stats = self.routes.setdefault(route, RouteStats())
+        stats.count += 1
+        stats.statuses[status] += 1
+        stats.violations += len(errors)
+        stats.drift += len(warnings)
+        for message in errors + warnings:
+            if len(stats.messages) < 50:
+                stats.messages.append(scrub_text(message))
+
+    @property
+    def total(self) -> int:
+        """Number of exchanges."""
+        return sum(s.count for s in self.routes.values())
+
+    def table(self) -> str:
+        """The terminal table."""
+        rows = [("route", "count", "statuses", "violations", "drift")]
+        for name in sorted(self.routes):
+            s = self.routes[name]
+            statuses = " ".join(f"{code}x{n}" for code, n in sorted(s.statuses.items()))
+            rows.append((name, str(s.count), statuses, str(s.violations), str(s.drift)))
+        widths = [max(len(r[i]) for r in rows) for i in range(5)]
+        lines = [
+            "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
+            for row in rows
+        ]
+        lines.insert(1, "  ".join("-" * w for w in widths))
+        bad = sum(s.violations for s in self.routes.values())
+        lines.append(f"{self.total} exchanges, {len(self.routes)} routes, {bad} violations")
+        return "\n".join(lines)
+
+    def to_json(self) -> bytes:
+        """The report as JSON."""
+        data = {
+            name: {
+                "count": s.count,
+                "statuses": {str(k): v for k, v in sorted(s.statuses.items())},
+                "violations": s.violations,
+                "drift": s.drift,
+                "messages": s.messages,
+            }
+            for name, s in sorted(self.routes.items())
+        }
+        return msgspec.json.format(
+            msgspec.json.encode({"total": self.total, "routes": data}), indent=2
+        )
+
+    def to_junit(self) -> bytes:
+        """One testcase per route; a failure lists its violations."""
+        failures = sum(1 for s in self.routes.values() if s.violations)
+        suite = ET.Element(
+            "testsuite", name="vstape-record", tests=str(len(self.routes)), failures=str(failures)
+        )
+        for name, s in sorted(self.routes.items()):
+            case = ET.SubElement(suite, "testcase", classname="vstape.routes", name=name)
+            if s.violations:
+                failure = ET.SubElement(case, "failure", message=f"{s.violations} violations")
+                failure.text = "\n".join(s.messages)
+        text: bytes = ET.tostring(suite, encoding="utf-8", xml_declaration=True)
+        return text
