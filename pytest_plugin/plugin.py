@@ -1,7 +1,109 @@
-"""pytest11 entry point of vstape (options, markers and fixtures).
+"""pytest11 entry point of vstape: options, ini keys, the marker, and the replay checks.
 
-Heavy imports (vcrpy, msgspec decoders, the SDK) happen inside fixtures, never at
-plugin import time: this module is imported by every pytest run in the environment.
+Kept cheap to import (this module loads in every pytest run of the environment): vcrpy
+and vstape's replay engine are imported only when a test uses a cassette.
+
+Precedence, for every setting: ``@pytest.mark.vstape(...)`` > command line > ini > default.
 """
 
 from __future__ import annotations
+
+import warnings
+from collections.abc import Generator
+from typing import Any
+
+import pytest
+
+from pytest_plugin.settings import CHOICES, HELP, Settings, resolve
+
+_SETTINGS_KEY = pytest.StashKey[Settings]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """One option group and matching ini keys."""
+    group = parser.getgroup("vstape", "vstape: replay OpenAI Vector Stores cassettes")
+    for name, choices in CHOICES.items():
+        if name == "fast_forward":
+            group.addoption(
+                "--vstape-fast-forward",
+                dest="vstape_fast_forward",
+                action="store_const",
+                const="true",
+                default=None,
+                help=HELP[name] + " (default)",
+            )
+            group.addoption(
+                "--vstape-no-fast-forward",
+                dest="vstape_fast_forward",
+                action="store_const",
+                const="false",
+                help="replay recorded poll and retry delays as they are",
+            )
+        else:
+            group.addoption(
+                f"--vstape-{name}",
+                dest=f"vstape_{name}",
+                choices=choices,
+                default=None,
+                help=HELP[name],
+            )
+        parser.addini(f"vstape_{name}", HELP[name] + f" ({' | '.join(choices)})", default="")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Register the marker with its signature."""
+    config.addinivalue_line(
+        "markers",
+        "vstape(validate='error', unused='warn', exhausted='repeat-last', format='yaml', fast_forward=True): "
+        "per-test vstape replay settings (they beat the command line and ini)",
+    )
+
+
+def _marker_kwargs(item: pytest.Item) -> dict[str, Any]:
+    merged: dict[str, Any] = {}
+    for mark in reversed(list(item.iter_markers("vstape"))):
+        merged.update(mark.kwargs)
+    return merged
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item: pytest.Item) -> Generator[None, None, None]:
+    """Resolve the test's settings before fixtures (and cassettes) are created."""
+    settings = resolve(item.config, _marker_kwargs(item))
+    item.stash[_SETTINGS_KEY] = settings
+    if "vcr" in getattr(item, "fixturenames", ()) or item.get_closest_marker("vcr"):
+        from pytest_plugin import vcr_setup
+
+        vcr_setup.CURRENT.set(settings)
+        vcr_setup.IndexedCassette.active.clear()
+    return (yield)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_recording_configure(config: pytest.Config, vcr: Any) -> None:
+    """pytest-recording hands over its VCR: make it vstape's."""
+    from pytest_plugin import vcr_setup
+
+    vcr_setup.configure(vcr, vcr_setup.CURRENT.get())
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
+    """After the test body: report (or fail on) unused interactions."""
+    result = yield
+    settings = item.stash.get(_SETTINGS_KEY, None)
+    if settings is None or settings.unused == "off" or not item.get_closest_marker("vcr"):
+        return result
+    from pytest_plugin import vcr_setup
+    from pytest_plugin.errors import VstapeUnusedInteractions
+    from vstape.replay import describe_unused
+
+    for cassette in vcr_setup.IndexedCassette.active:
+        unused = cassette.index.unused()
+        if not unused or not cassette.rewound:
+            continue
+        message = describe_unused(unused, cassette.index.keys, cassette.where)
+        if settings.unused == "fail":
+            raise VstapeUnusedInteractions(message)
+        warnings.warn(message, vcr_setup.ReplayWarning, stacklevel=1)
+    return result

@@ -1,0 +1,38 @@
+"""Exceptions the plugin raises into tests.
+
+AssertionError
+├── VstapeReplayMiss            a request with no recorded response (also a vcrpy
+│                               CannotOverwriteExistingCassetteException)
+├── VstapeReplayInvalid         a replayed response violates its route's schema
+└── VstapeUnusedInteractions    a test left recorded interactions unused (--vstape-unused=fail)
+"""
+
+from __future__ import annotations
+
+from vcr.errors import CannotOverwriteExistingCassetteException
+
+
+class VstapeReplayMiss(CannotOverwriteExistingCassetteException, AssertionError):  # type: ignore[misc]
+    """No recorded response for a request; the message explains why and how to fix it."""
+
+    def __init__(
+        self, message: str, cassette: object = None, failed_request: object = None
+    ) -> None:
+        # Skip vcrpy's own message building (it scans the whole cassette again).
+        Exception.__init__(self, message)
+        self.cassette = cassette
+        self.failed_request = failed_request
+        self.similar_requests: list[object] = []
+        self.reason = "no_match"
+
+
+class VstapeReplayInvalid(AssertionError):
+    """A replayed response does not match its route's schema."""
+
+
+class VstapeUnusedInteractions(AssertionError):
+    """Recorded interactions the test never used."""
+
+
+for _cls in (VstapeReplayMiss, VstapeReplayInvalid, VstapeUnusedInteractions):
+    _cls.__module__ = "builtins"  # tracebacks read `VstapeReplayMiss: ...`

@@ -1,0 +1,80 @@
+"""The plugin's settings: one record, one precedence rule (marker > CLI > ini > default)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from typing import Any, Literal
+
+import pytest
+
+Validate = Literal["error", "warn", "off"]
+Unused = Literal["fail", "warn", "off"]
+Exhausted = Literal["repeat-last", "fail"]
+Format = Literal["yaml", "json"]
+
+CHOICES: dict[str, tuple[str, ...]] = {
+    "validate": ("error", "warn", "off"),
+    "unused": ("fail", "warn", "off"),
+    "exhausted": ("repeat-last", "fail"),
+    "format": ("yaml", "json"),
+    "fast_forward": ("true", "false"),
+}
+HELP: dict[str, str] = {
+    "validate": "check every replayed response against its route's schema: error (fail the test), warn, off",
+    "unused": "recorded interactions a test never used: fail the test, warn, or off",
+    "exhausted": "when identical requests outnumber their recordings: repeat-last response, or fail",
+    "format": "cassette format for new recordings: yaml (vcrpy's) or json (msgspec-loaded, for large suites)",
+    "fast_forward": "rewrite openai-poll-after-ms / retry-after(-ms) to 0 on replay so polls and retries do not sleep",
+}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Resolved settings for one test."""
+
+    validate: Validate = "error"
+    unused: Unused = "warn"
+    exhausted: Exhausted = "repeat-last"
+    format: Format = "yaml"
+    fast_forward: bool = True
+
+
+DEFAULTS = Settings()
+
+
+def _check(name: str, value: Any, where: str) -> Any:
+    text = str(value).lower() if isinstance(value, bool) else str(value)
+    if text not in CHOICES[name]:
+        raise pytest.UsageError(
+            f"vstape: {where} {name.replace('_', '-')}={value!r} is not valid; choose one of {', '.join(CHOICES[name])}"
+        )
+    if name == "fast_forward":
+        return text == "true"
+    return text
+
+
+def resolve(config: pytest.Config, marker_kwargs: dict[str, Any] | None = None) -> Settings:
+    """Settings for a test: marker kwargs, then command line, then ini, then defaults."""
+    values: dict[str, Any] = {}
+    for field in fields(Settings):
+        name = field.name
+        value: Any = None
+        source = ""
+        if marker_kwargs and name in marker_kwargs:
+            value, source = marker_kwargs[name], "@pytest.mark.vstape"
+        elif (cli := config.getoption(f"vstape_{name}", default=None)) is not None:
+            value, source = cli, "--vstape-" + name.replace("_", "-")
+        elif (ini := config.getini(f"vstape_{name}")) not in (None, ""):
+            value, source = ini, f"ini vstape_{name}"
+        if value is None:
+            values[name] = getattr(DEFAULTS, name)
+        else:
+            values[name] = _check(name, value, source)
+    if marker_kwargs:
+        unknown = set(marker_kwargs) - {f.name for f in fields(Settings)}
+        if unknown:
+            raise pytest.UsageError(
+                f"vstape: @pytest.mark.vstape got unknown argument(s) {sorted(unknown)}; "
+                f"it accepts {', '.join(f.name for f in fields(Settings))}"
+            )
+    return Settings(**values)

@@ -1,0 +1,273 @@
+"""vcrpy configured for the Vector Stores API: indexed cassette, persister, matcher.
+
+Imported lazily (from the ``pytest_recording_configure`` hook), never at plugin import.
+
+- :class:`IndexedCassette` replaces vcrpy's ``Cassette`` class: lookups go through
+  :class:`vstape.replay.ReplayIndex` (O(1) per request instead of two scans of the whole
+  cassette), identical requests replay in order, poll/retry delays are fast-forwarded,
+  each replayed response is validated, transport faults become the client's exception.
+- :class:`VstapePersister` loads YAML or JSON cassettes with :mod:`vstape.cassettes`
+  (validated, safe) and saves through :func:`vstape.recording.to_interaction`, the same
+  redaction and normalization as the recording proxy, atomically under a lock.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import fcntl
+import sys
+import warnings
+from pathlib import Path
+from typing import Any, ClassVar
+
+import vcr.config
+from vcr.cassette import Cassette
+from vcr.persisters.filesystem import CassetteNotFoundError
+from vcr.record_mode import RecordMode
+from vcr.request import Request as VcrRequest
+
+from pytest_plugin.errors import VstapeReplayInvalid, VstapeReplayMiss
+from pytest_plugin.settings import DEFAULTS, Settings
+from vstape.cassettes import (
+    CassetteError,
+    InteractionMeta,
+    assemble,
+    dump_item,
+    format_of,
+    load,
+    write_atomic,
+)
+from vstape.matching import RequestKey, request_key
+from vstape.recording import Exchange, RecordPolicy, to_interaction
+from vstape.replay import ReplayIndex, fast_forward
+from vstape.validate import validate_response
+
+CURRENT: contextvars.ContextVar[Settings] = contextvars.ContextVar(
+    "vstape_settings", default=DEFAULTS
+)
+RERECORD = "pytest --record-mode=rewrite <this test> against the real API or `vstape emulate`, or `vstape record`"
+
+
+class ReplayWarning(UserWarning):
+    """A replay problem reported but not failing the test (``warn`` modes)."""
+
+
+def _key(request: VcrRequest) -> RequestKey:
+    return request_key(request.method, request.uri, request.body, request.headers)
+
+
+def _transport_error(fault: str, request: VcrRequest) -> Exception:
+    """The exception the client's own transport raises for this fault (httpx2 and httpx)."""
+    kinds = {
+        "read_timeout": "ReadTimeout",
+        "connect_timeout": "ConnectTimeout",
+        "connection_reset": "ReadError",
+    }
+    name = kinds.get(fault, "ReadError")
+    bases = tuple(
+        getattr(sys.modules[module], name)
+        for module in ("httpx2", "httpx")
+        if module in sys.modules
+    )
+    if not bases:
+        return ConnectionResetError(f"vstape replayed fault {fault}")
+    error_type = type(f"Replayed{name}", bases, {})
+    error: Exception = error_type(
+        f"vstape replayed fault {fault!r}: {request.method} {request.uri}"
+    )
+    return error
+
+
+class IndexedCassette(Cassette):  # type: ignore[misc]
+    """vcrpy's Cassette with an index, sequencing, fast-forward, validation and faults."""
+
+    active: ClassVar[list[IndexedCassette]] = []
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.settings = CURRENT.get()
+        self.index = ReplayIndex([], self.settings.exhausted)
+        self.problems: list[str] = []
+        IndexedCassette.active.append(self)
+
+    def _load(self) -> None:
+        super()._load()
+        self.index = ReplayIndex([_key(r) for r, _ in self.data], self.settings.exhausted)
+
+    @property
+    def where(self) -> str:
+        """The cassette file(s) this cassette was loaded from."""
+        files = dict.fromkeys(str(r.get("vstape", {}).get("file", "")) for _, r in self.data)
+        return ", ".join(f for f in files if f) or str(self._path)
+
+    def __contains__(self, request: VcrRequest) -> bool:
+        return _key(request) in self.index
+
+    def _miss(self, request: VcrRequest, key: RequestKey) -> VstapeReplayMiss:
+        return VstapeReplayMiss(self.index.explain_miss(key, self.where, RERECORD), self, request)
+
+    def can_play_response_for(self, request: VcrRequest) -> bool:
+        request = self._before_record_request(request)
+        if (
+            not request
+            or self.record_mode == RecordMode.ALL
+            or not (self.rewound or self.allow_playback_repeats)
+        ):
+            return False
+        key = _key(request)
+        if self.index.can_play(key):
+            return True
+        if self.write_protected:
+            raise self._miss(request, key)
+        return False
+
+    def play_response(self, request: VcrRequest) -> dict[str, Any]:
+        request = self._before_record_request(request)
+        key = _key(request)
+        index = self.index.next(key)
+        if index is None:
+            raise self._miss(request, key)
+        self.play_counts[index] += 1
+        response: dict[str, Any] = self.data[index][1]
+        meta = response.get("vstape") or {}
+        if meta.get("fault") in ("read_timeout", "connect_timeout", "connection_reset"):
+            raise _transport_error(meta["fault"], request)
+        if self.settings.validate != "off":
+            self._validate(request, response, index)
+        if self.settings.fast_forward:
+            response = {**response, "headers": fast_forward(response.get("headers") or {})}
+        return response
+
+    def _validate(self, request: VcrRequest, response: dict[str, Any], index: int) -> None:
+        if response.get("vstape", {}).get("fault"):
+            return  # deliberately broken bodies (malformed_json, ...) replay as recorded
+        headers = {
+            k: v[0] if isinstance(v, list) and v else str(v)
+            for k, v in response.get("headers", {}).items()
+        }
+        body = response.get("body", {}).get("string", b"")
+        body = body.encode() if isinstance(body, str) else body
+        path = request.uri.split("://", 1)[-1]
+        path = "/" + path.split("/", 1)[1] if "/" in path else "/"
+        found = [
+            v
+            for v in validate_response(
+                request.method, path, response["status"]["code"], headers, body
+            )
+            if v.severity == "error"
+        ]
+        if not found:
+            return
+        key = self.index.keys[index]
+        message = (
+            f"vstape: replayed response #{index} of {response.get('vstape', {}).get('file', self._path)} "
+            f"({key.route}, {response['status']['code']}) "
+            "does not match the schema:\n"
+            + "\n".join(f"  {v.path}: {v.message}" for v in found)
+            + "\nFix or re-record the cassette, or pass --vstape-validate=warn. See README.md#validation-on-replay"
+        )
+        if self.settings.validate == "error":
+            raise VstapeReplayInvalid(message)
+        warnings.warn(message, ReplayWarning, stacklevel=2)
+
+
+def _to_vcr(path: Path) -> tuple[list[VcrRequest], list[dict[str, Any]]]:
+    requests: list[VcrRequest] = []
+    responses: list[dict[str, Any]] = []
+    for item in load(path).interactions:
+        req = item.request
+        body = req.body.encode("utf-8") if isinstance(req.body, str) else req.body
+        requests.append(VcrRequest(req.method, req.uri, body, dict(req.headers.items())))
+        response: dict[str, Any] = {
+            "status": {"code": item.response.status.code, "message": item.response.status.message},
+            "headers": item.response.headers,
+            "body": {"string": item.response.body.bytes},
+        }
+        meta = item.vstape if isinstance(item.vstape, InteractionMeta) else InteractionMeta()
+        response["vstape"] = {"fault": meta.fault, "scenario": meta.scenario, "file": str(path)}
+        responses.append(response)
+    return requests, responses
+
+
+class VstapePersister:
+    """Loads and saves cassettes the vstape way (safe, validated, redacted, atomic)."""
+
+    extra_paths: ClassVar[list[str]] = []
+
+    @classmethod
+    def load_cassette(
+        cls, cassette_path: str, serializer: Any
+    ) -> tuple[list[VcrRequest], list[dict[str, Any]]]:
+        """Every interaction of the cassette and of the marker's extra cassettes."""
+        requests: list[VcrRequest] = []
+        responses: list[dict[str, Any]] = []
+        found = False
+        for path in dict.fromkeys([cassette_path, *cls.extra_paths]):
+            if not Path(path).exists():
+                continue
+            found = True
+            try:
+                reqs, resps = _to_vcr(Path(path))
+            except CassetteError as err:
+                raise VstapeReplayInvalid(str(err)) from err
+            requests += reqs
+            responses += resps
+        if not found:
+            raise CassetteNotFoundError(f"no cassette at {cassette_path}")
+        return requests, responses
+
+    @staticmethod
+    def save_cassette(
+        cassette_path: str, cassette_dict: dict[str, Any], serializer: Any = None
+    ) -> None:
+        """Write the cassette: each interaction redacted and normalized like the proxy does."""
+        path = Path(cassette_path)
+        fmt = format_of(path)
+        items = []
+        for request, response in zip(
+            cassette_dict["requests"], cassette_dict["responses"], strict=True
+        ):
+            body = request.body or b""
+            exchange = Exchange(
+                method=request.method,
+                url=request.uri,
+                request_headers=[(k, v) for k, v in request.headers.items()],
+                request_body=body.encode() if isinstance(body, str) else body,
+                status=int(response["status"]["code"]),
+                reason=str(response["status"].get("message", "")),
+                response_headers=[
+                    (k, v) for k, values in response.get("headers", {}).items() for v in values
+                ],
+                response_body=response.get("body", {}).get("string") or b"",
+            )
+            items.append(dump_item(to_interaction(exchange, RecordPolicy()), fmt))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(f"{path}.lock", "a+b") as lock:  # pytest-xdist workers may share a cassette
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                write_atomic(path, assemble(items, fmt))
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _vstape_matcher(r1: VcrRequest, r2: VcrRequest) -> None:
+    """vcrpy matcher contract: raise AssertionError naming the difference."""
+    k1, k2 = _key(r1), _key(r2)
+    if k1 != k2:
+        raise AssertionError(f"{k1} != {k2}")
+
+
+def configure(vcr_instance: Any, settings: Settings) -> None:
+    """Point one pytest-recording VCR at vstape's cassette class, persister and matcher."""
+    vcr.config.Cassette = IndexedCassette
+    extra_paths = list(getattr(vcr_instance.persister, "extra_paths", []))
+    persister = type("BoundVstapePersister", (VstapePersister,), {"extra_paths": extra_paths})
+    vcr_instance.register_persister(persister)
+    vcr_instance.register_matcher("vstape", _vstape_matcher)
+    vcr_instance.match_on = ("vstape",)
+    vcr_instance.decode_compressed_response = True
+    if settings.format == "json":
+        vcr_instance.path_transformer = vcr.config.VCR.ensure_suffix(".json")
+
+
+__all__ = ["CURRENT", "IndexedCassette", "ReplayWarning", "configure"]

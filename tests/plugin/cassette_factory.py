@@ -1,0 +1,57 @@
+"""Build real cassettes for plugin tests: the official SDK against the in-process emulator.
+
+Every exchange goes through :func:`vstape.recording.to_interaction`, exactly as the
+recording proxy writes it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import httpx2
+from openai import OpenAI
+
+from vstape.cassettes import Cassette, Interaction, dump
+from vstape.emulator import Emulator
+from vstape.emulator.transport import EmulatorTransport
+from vstape.recording import Exchange, RecordPolicy, to_interaction
+
+
+class RecordingTransport(httpx2.BaseTransport):
+    """Answers from the emulator and keeps each exchange as a cassette interaction."""
+
+    def __init__(self, emulator: Emulator) -> None:
+        self.inner = EmulatorTransport(emulator)
+        self.interactions: list[Interaction] = []
+
+    def handle_request(self, request: httpx2.Request) -> httpx2.Response:
+        body = request.read()
+        response = self.inner.handle_request(request)
+        exchange = Exchange(
+            method=request.method,
+            url=str(request.url),
+            request_headers=list(request.headers.items()),
+            request_body=body,
+            status=response.status_code,
+            reason=response.reason_phrase,
+            response_headers=list(response.headers.items()),
+            response_body=response.read(),
+        )
+        self.interactions.append(to_interaction(exchange, RecordPolicy()))
+        return response
+
+
+def record(path: Path, script: Callable[[OpenAI], Any], *, seed: int = 7, **emulator: Any) -> Any:
+    """Run ``script`` with an SDK client and write what it did to the cassette ``path``."""
+    transport = RecordingTransport(Emulator(seed=seed, **emulator))
+    client = OpenAI(
+        api_key="sk-record",
+        base_url="https://api.openai.com/v1",
+        max_retries=0,
+        http_client=httpx2.Client(transport=transport),
+    )
+    result = script(client)
+    dump(Cassette(transport.interactions), path)
+    return result

@@ -1,0 +1,139 @@
+"""The replay engine shared by the pytest plugin and the replay server.
+
+An index from canonical request key to the recorded interactions with that key, in
+recorded order: O(1) per request whatever the cassette's size. Identical requests (poll
+loops, retries) get their recorded responses in order; when the sequence runs out the
+policy decides (``repeat-last``, or ``fail``). Retry and poll delays are fast-forwarded.
+A miss is explained: the nearest recording, a field-level diff, and how to re-record.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from vstape.matching import RequestKey, diff, similarity
+
+Exhausted = Literal["repeat-last", "fail"]
+EXHAUSTED_POLICIES: tuple[Exhausted, ...] = ("repeat-last", "fail")
+FAST_FORWARD_HEADERS = ("openai-poll-after-ms", "retry-after", "retry-after-ms")
+TROUBLESHOOTING = "README.md#troubleshooting-a-request-that-does-not-match"
+
+
+def fast_forward(headers: dict[str, list[str]]) -> dict[str, list[str]]:
+    """Headers with poll and retry delays set to 0 (the SDK then neither waits nor sleeps)."""
+    changed = dict(headers)
+    for name in list(changed):
+        if name.lower() in FAST_FORWARD_HEADERS:
+            changed[name] = ["0"]
+    return changed
+
+
+@dataclass
+class ReplayIndex:
+    """Recorded request keys, indexed, with play counts and a sequencing policy."""
+
+    keys: Sequence[RequestKey]
+    exhausted: Exhausted = "repeat-last"
+    by_key: dict[RequestKey, list[int]] = field(init=False)
+    by_template: dict[str, list[int]] = field(init=False)
+    plays: list[int] = field(init=False)
+    cursor: dict[RequestKey, int] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.by_key = {}
+        self.by_template = {}
+        for index, key in enumerate(self.keys):
+            self.by_key.setdefault(key, []).append(index)
+            self.by_template.setdefault(key.template, []).append(index)
+        self.plays = [0] * len(self.keys)
+        self.cursor = {}
+
+    def __contains__(self, key: RequestKey) -> bool:
+        return key in self.by_key
+
+    def can_play(self, key: RequestKey) -> bool:
+        """Whether ``next`` would return an interaction for this key."""
+        found = self.by_key.get(key)
+        if not found:
+            return False
+        return self.exhausted == "repeat-last" or self.cursor.get(key, 0) < len(found)
+
+    def next(self, key: RequestKey) -> int | None:
+        """The index of the interaction to play for ``key`` (and count the play), or None."""
+        found = self.by_key.get(key)
+        if not found:
+            return None
+        position = self.cursor.get(key, 0)
+        if position >= len(found):
+            if self.exhausted == "fail":
+                return None
+            position = len(found) - 1
+        self.cursor[key] = position + 1
+        index = found[position]
+        self.plays[index] += 1
+        return index
+
+    def unused(self) -> list[int]:
+        """Indices never played."""
+        return [i for i, n in enumerate(self.plays) if n == 0]
+
+    def nearest(self, key: RequestKey) -> int | None:
+        """The recorded request closest to ``key`` (same route first), if any."""
+        candidates = self.by_template.get(key.template) or range(len(self.keys))
+        best: int | None = None
+        best_score = (-1, -1)
+        for index in candidates:
+            score = similarity(key, self.keys[index])
+            if score > best_score:
+                best, best_score = index, score
+        return best
+
+    def explain_miss(self, key: RequestKey, where: str, rerecord: str) -> str:
+        """Why ``key`` could not be replayed, what differs, and how to fix it."""
+        lines = [
+            f"vstape: no recorded response for {key.method} {key.path} (route {key.route}) in {where}."
+        ]
+        found = self.by_key.get(key)
+        if found:
+            lines.append(
+                f"It was recorded {len(found)} time(s) and all were already played "
+                "(policy 'fail' for exhausted sequences): the code makes more identical requests than were recorded."
+            )
+        else:
+            near = self.nearest(key)
+            if near is None:
+                lines.append("The cassette holds no interactions at all.")
+            else:
+                recorded = self.keys[near]
+                state = "already played" if self.plays[near] else "never played"
+                lines.append(
+                    f"Nearest recorded request: #{near} {recorded.method} {recorded.path} ({state}); differences:"
+                )
+                lines += diff(key, recorded) or ["  (none in the matched fields)"]
+        lines.append(f"To re-record: {rerecord}")
+        lines.append(f"See {TROUBLESHOOTING}")
+        return "\n".join(lines)
+
+
+def describe_unused(
+    indices: Sequence[int], keys: Sequence[RequestKey], where: str, limit: int = 10
+) -> str:
+    """A report of the interactions a test never used."""
+    lines = [f"vstape: {len(indices)} recorded interaction(s) in {where} were never used:"]
+    for index in indices[:limit]:
+        key = keys[index]
+        query = "&".join(f"{k}={v}" for k, v in key.query)
+        lines.append(
+            f"  #{index} {key.method} {key.path}{'?' + query if query else ''} (route {key.route})"
+        )
+    if len(indices) > limit:
+        lines.append(f"  ... and {len(indices) - limit} more")
+    lines.append(
+        "Remove them (re-record the cassette) or set --vstape-unused=off. See README.md#unused-interactions"
+    )
+    return "\n".join(lines)
+
+
+KeyFunction = Callable[..., RequestKey]
