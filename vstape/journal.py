@@ -1,11 +1,13 @@
 """Durable cassette writing: every interaction is on disk before its exchange completes.
 
-``CassetteWriter(path).append(interaction)`` rewrites the cassette atomically (temp file,
-fsync, rename, fsync of the folder) under an exclusive ``flock`` on ``<path>.lock``.
-Each item is serialized once and kept, so an append costs one file write, not a
-re-serialization. ``kill -9`` at any moment leaves the previous or the new cassette,
-both complete and loadable. Writers in other processes (pytest-xdist workers, a second
-proxy) are noticed through the file's size and mtime and merged, never overwritten.
+YAML cassettes are written in an *appendable* layout (``version: 1`` first, then the
+``interactions:`` items), so an append is one ``write()`` of one whole item plus an
+``fsync``: O(item), not O(cassette). A single ``write()`` to a regular file is not cut
+short by ``kill -9``, so the file always ends on a complete item and always loads (with
+vcrpy too). JSON cassettes are rewritten atomically (temp file, fsync, rename).
+
+Every append holds an exclusive ``flock`` on ``<path>.lock``, so threads, pytest-xdist
+workers and several proxies can share a cassette without losing or interleaving items.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from pathlib import Path
 
 from vstape.cassettes import Interaction, assemble, dump_item, format_of, load, write_atomic
 
+APPENDABLE_HEAD = b"version: 1\ninteractions:\n"
+
 
 class CassetteWriter:
     """Appends interactions to one cassette file, durably and safely across processes."""
@@ -24,24 +28,36 @@ class CassetteWriter:
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)
         self.fmt = format_of(self.path)
-        self._items: list[bytes] = []
-        self._seen: tuple[int, int] | None = None
         self._lock = threading.Lock()
         self.count = 0
 
-    def _stamp(self) -> tuple[int, int] | None:
-        try:
-            stat = self.path.stat()
-        except FileNotFoundError:
-            return None
-        return (stat.st_size, stat.st_mtime_ns)
+    def _make_appendable(self) -> None:
+        """Start the file, or rewrite a cassette from elsewhere into the appendable layout."""
+        if self.path.exists():
+            with open(self.path, "rb") as handle:
+                if handle.read(len(APPENDABLE_HEAD)) == APPENDABLE_HEAD:
+                    return
+            items = [dump_item(i) for i in load(self.path).interactions]
+        else:
+            items = []
+        write_atomic(self.path, APPENDABLE_HEAD + b"".join(items))
 
-    def _reload(self) -> None:
-        if not self.path.exists():
-            self._items = []
-            return
-        existing = load(self.path)
-        self._items = [dump_item(i, self.fmt) for i in existing.interactions]
+    def _append_yaml(self, item: bytes) -> None:
+        self._make_appendable()
+        fd = os.open(self.path, os.O_WRONLY | os.O_APPEND)
+        try:
+            os.write(fd, item)  # one write: never half an item
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+    def _append_json(self, item: bytes) -> None:
+        items = (
+            [dump_item(i, "json") for i in load(self.path).interactions]
+            if self.path.exists()
+            else []
+        )
+        write_atomic(self.path, assemble([*items, item], "json"))
 
     def append(self, interaction: Interaction) -> None:
         """Add one interaction; returns once it is durably in the cassette file."""
@@ -50,11 +66,10 @@ class CassetteWriter:
         with self._lock, open(f"{self.path}.lock", "a+b") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
             try:
-                if self._stamp() != self._seen:
-                    self._reload()
-                self._items.append(item)
-                write_atomic(self.path, assemble(self._items, self.fmt))
-                self._seen = self._stamp()
+                if self.fmt == "json":
+                    self._append_json(item)
+                else:
+                    self._append_yaml(item)
                 self.count += 1
             finally:
                 fcntl.flock(lock, fcntl.LOCK_UN)
