@@ -21,7 +21,9 @@ TIMEOUT_S = 3600
 
 
 def _scripts() -> list[Path]:
-    return sorted(p for p in HERE.glob("*.py") if p.name not in {"run_all.py", "_common.py"})
+    return sorted(
+        p for p in HERE.glob("*.py") if not p.name.startswith("_") and p.name != "run_all.py"
+    )
 
 
 def main() -> int:
@@ -33,7 +35,7 @@ def main() -> int:
         started = time.perf_counter()
         try:
             done = subprocess.run(
-                [sys.executable, str(script)],
+                [sys.executable, "-m", f"bench.{script.stem}"],
                 capture_output=True,
                 text=True,
                 timeout=TIMEOUT_S,

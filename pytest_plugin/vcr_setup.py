@@ -56,6 +56,16 @@ def _key(request: VcrRequest) -> RequestKey:
     return request_key(request.method, request.uri, request.body, request.headers)
 
 
+def _is_identity(hook: Any) -> bool:
+    """Whether vcrpy's composed before_record_request hook has no filter to apply."""
+    names = getattr(getattr(hook, "__code__", None), "co_freevars", ())
+    cells = getattr(hook, "__closure__", None) or ()
+    for name, cell in zip(names, cells, strict=False):
+        if name == "filter_functions":
+            return bool(cell.cell_contents == [])
+    return False
+
+
 def _transport_error(fault: str, request: VcrRequest) -> Exception:
     """The exception the client's own transport raises for this fault (httpx2 and httpx)."""
     kinds = {
@@ -93,6 +103,23 @@ class IndexedCassette(Cassette):  # type: ignore[misc]
     def _load(self) -> None:
         super()._load()
         self.index = ReplayIndex([_key(r) for r, _ in self.data], self.settings.exhausted)
+        self._identity_filter = _is_identity(self._before_record_request)
+
+    def _filtered_key(self, request: VcrRequest) -> tuple[VcrRequest | None, RequestKey | None]:
+        """The request after vcrpy's filters and its key, computed once per request object."""
+        cached = request.__dict__.get("_vstape_key")
+        if cached is not None:
+            return cached  # type: ignore[no-any-return]
+        # vcrpy deep-copies every request before filtering, twice per replay; skip it when
+        # no filter is configured (the copy would be the identity).
+        filtered = (
+            request
+            if getattr(self, "_identity_filter", False)
+            else self._before_record_request(request)
+        )
+        result = (filtered, _key(filtered) if filtered else None)
+        request.__dict__["_vstape_key"] = result
+        return result
 
     @property
     def where(self) -> str:
@@ -107,23 +134,24 @@ class IndexedCassette(Cassette):  # type: ignore[misc]
         return VstapeReplayMiss(self.index.explain_miss(key, self.where, RERECORD), self, request)
 
     def can_play_response_for(self, request: VcrRequest) -> bool:
-        request = self._before_record_request(request)
-        if (
-            not request
-            or self.record_mode == RecordMode.ALL
-            or not (self.rewound or self.allow_playback_repeats)
-        ):
+        filtered, key = self._filtered_key(request)
+        if filtered is None or key is None:
             return False
-        key = _key(request)
+        if self.record_mode == RecordMode.ALL or not (self.rewound or self.allow_playback_repeats):
+            return False
         if self.index.can_play(key):
             return True
         if self.write_protected:
-            raise self._miss(request, key)
+            raise self._miss(filtered, key)
         return False
 
     def play_response(self, request: VcrRequest) -> dict[str, Any]:
-        request = self._before_record_request(request)
-        key = _key(request)
+        filtered, key = self._filtered_key(request)
+        if filtered is None or key is None:
+            raise VstapeReplayMiss(
+                f"vstape: {request.method} {request.uri} is filtered out by vcr_config"
+            )
+        request = filtered
         index = self.index.next(key)
         if index is None:
             raise self._miss(request, key)
