@@ -35,9 +35,15 @@ test: lint typecheck pytest
 demo: $(STAMP)
 	$(BIN)/vstape demo
 
-bench: $(STAMP)
-	$(BIN)/pip install -q -e '.[test,bench]'
-	$(BIN)/python bench/run_all.py
+# The anchors live in their own venv: cassetter registers a pytest plugin whose
+# --record-mode clashes with pytest-recording's, so it must not share .venv.
+BENCH_VENV := .venv-bench
+bench:
+	@test -n "$(PYTHON312)" || { echo "error: need Python >= 3.12 (python3.12 not found)"; exit 1; }
+	test -x $(BENCH_VENV)/bin/python || $(PYTHON312) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/pip install -q --upgrade pip
+	$(BENCH_VENV)/bin/pip install -q -e '.[test,bench]'
+	$(BENCH_VENV)/bin/python -m bench.run_all
 
 clean:
-	rm -rf $(VENV)
+	rm -rf $(VENV) $(BENCH_VENV)

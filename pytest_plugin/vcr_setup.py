@@ -24,6 +24,7 @@ import vcr.config
 from vcr.cassette import Cassette
 from vcr.persisters.filesystem import CassetteNotFoundError
 from vcr.record_mode import RecordMode
+from vcr.request import HeadersDict
 from vcr.request import Request as VcrRequest
 
 from pytest_plugin.errors import VstapeReplayInvalid, VstapeReplayMiss
@@ -53,7 +54,10 @@ class ReplayWarning(UserWarning):
 
 
 def _key(request: VcrRequest) -> RequestKey:
-    return request_key(request.method, request.uri, request.body, request.headers)
+    headers = (
+        request.__dict__["_headers"] if isinstance(request, _LoadedRequest) else request.headers
+    )
+    return request_key(request.method, request.uri, request.body, headers)
 
 
 def _is_identity(hook: Any) -> bool:
@@ -101,9 +105,26 @@ class IndexedCassette(Cassette):  # type: ignore[misc]
         IndexedCassette.active.append(self)
 
     def _load(self) -> None:
-        super()._load()
-        self.index = ReplayIndex([_key(r) for r, _ in self.data], self.settings.exhausted)
         self._identity_filter = _is_identity(self._before_record_request)
+        if self._after_load_interaction or not self._identity_filter:
+            super()._load()  # user hooks: vcrpy's own (copying) path
+        else:
+            self._load_fast()
+        self.index = ReplayIndex([_key(r) for r, _ in self.data], self.settings.exhausted)
+
+    def _load_fast(self) -> None:
+        """vcrpy's _load without a deep copy of every response (nothing filters them)."""
+        try:
+            requests, responses, *_ = self._persister.load_cassette(
+                self._path, serializer=self._serializer
+            )
+        except CassetteNotFoundError:
+            return
+        self.data = list(zip(requests, responses, strict=True))
+        self._old_interactions = list(self.data)
+        self._loaded_count = len(self.data)
+        self.dirty = False
+        self.rewound = True
 
     def _filtered_key(self, request: VcrRequest) -> tuple[VcrRequest | None, RequestKey | None]:
         """The request after vcrpy's filters and its key, computed once per request object."""
@@ -199,13 +220,45 @@ class IndexedCassette(Cassette):  # type: ignore[misc]
         warnings.warn(message, ReplayWarning, stacklevel=2)
 
 
+class _LoadedRequest(VcrRequest):  # type: ignore[misc]
+    """A vcrpy Request that parses its URI and headers only when someone asks (fast loads)."""
+
+    @property
+    def uri(self) -> str:
+        return str(self._uri)
+
+    @uri.setter
+    def uri(self, uri: str) -> None:
+        self._uri = uri
+        self.__dict__.pop("_parsed_uri", None)
+
+    @property
+    def parsed_uri(self) -> Any:
+        if "_parsed_uri" not in self.__dict__:
+            from urllib.parse import urlparse
+
+            self.__dict__["_parsed_uri"] = urlparse(self._uri)
+        return self.__dict__["_parsed_uri"]
+
+    @property
+    def headers(self) -> Any:
+        raw: Any = self.__dict__["_headers"]
+        if not isinstance(raw, HeadersDict):
+            raw = self.__dict__["_headers"] = HeadersDict(raw)
+        return raw
+
+    @headers.setter
+    def headers(self, value: Any) -> None:
+        self.__dict__["_headers"] = value
+
+
 def _to_vcr(path: Path) -> tuple[list[VcrRequest], list[dict[str, Any]]]:
     requests: list[VcrRequest] = []
     responses: list[dict[str, Any]] = []
     for item in load(path).interactions:
         req = item.request
         body = req.body.encode("utf-8") if isinstance(req.body, str) else req.body
-        requests.append(VcrRequest(req.method, req.uri, body, dict(req.headers.items())))
+        requests.append(_LoadedRequest(req.method, req.uri, body, dict(req.headers.items())))
         response: dict[str, Any] = {
             "status": {"code": item.response.status.code, "message": item.response.status.message},
             "headers": item.response.headers,

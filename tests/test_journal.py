@@ -26,7 +26,7 @@ def _item(n: int) -> Interaction:
     return Interaction(
         Request("GET", f"https://api.openai.com/v1/vector_stores/vs_{n}", None, {}),
         Response(
-            Status(200, "OK"), {"x-request-id": [f"req_{n}"]}, ResponseBody('{\n  "n": %d\n}' % n)
+            Status(200, "OK"), {"x-request-id": [f"req_{n}"]}, ResponseBody(f'{{\n  "n": {n}\n}}')
         ),
     )
 

@@ -56,12 +56,17 @@ class CassetteError(ValueError):
 
 
 class Request(msgspec.Struct):
-    """A recorded request, as vcrpy stores it."""
+    """A recorded request, as vcrpy stores it (``body``: text, ``!!binary`` bytes or null)."""
 
     method: str
     uri: str
-    body: str | None = None
+    body: Any = None
     headers: Headers = msgspec.field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.body is not None and not isinstance(self.body, (str, bytes)):
+            kind = type(self.body).__name__
+            raise ValueError(f"request.body must be text, !!binary or null, got {kind}")
 
 
 class Status(msgspec.Struct):
@@ -79,7 +84,7 @@ class ResponseBody(msgspec.Struct, omit_defaults=True):
     encoding: Literal["base64"] | UnsetType = UNSET
 
     def __post_init__(self) -> None:
-        if not isinstance(self.string, str | bytes):
+        if not isinstance(self.string, (str, bytes)):
             raise ValueError(
                 f"body.string must be text or !!binary, got {type(self.string).__name__}"
             )

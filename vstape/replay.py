@@ -37,16 +37,14 @@ class ReplayIndex:
     keys: Sequence[RequestKey]
     exhausted: Exhausted = "repeat-last"
     by_key: dict[RequestKey, list[int]] = field(init=False)
-    by_template: dict[str, list[int]] = field(init=False)
+    _by_template: dict[str, list[int]] | None = field(init=False, default=None)
     plays: list[int] = field(init=False)
     cursor: dict[RequestKey, int] = field(init=False)
 
     def __post_init__(self) -> None:
         self.by_key = {}
-        self.by_template = {}
         for index, key in enumerate(self.keys):
             self.by_key.setdefault(key, []).append(index)
-            self.by_template.setdefault(key.template, []).append(index)
         self.plays = [0] * len(self.keys)
         self.cursor = {}
 
@@ -78,6 +76,15 @@ class ReplayIndex:
     def unused(self) -> list[int]:
         """Indices never played."""
         return [i for i, n in enumerate(self.plays) if n == 0]
+
+    @property
+    def by_template(self) -> dict[str, list[int]]:
+        """Indices by route template (built on the first miss: loads stay fast)."""
+        if self._by_template is None:
+            self._by_template = {}
+            for index, key in enumerate(self.keys):
+                self._by_template.setdefault(key.template, []).append(index)
+        return self._by_template
 
     def nearest(self, key: RequestKey) -> int | None:
         """The recorded request closest to ``key`` (same route first), if any."""
