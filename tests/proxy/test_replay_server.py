@@ -1,0 +1,93 @@
+"""`vstape replay` for real: curl and the official SDK against recorded cassettes."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import signal
+import subprocess
+from pathlib import Path
+
+import httpx2
+import pytest
+from openai import OpenAI
+
+from tests.plugin.cassette_factory import record
+from tests.procs import vstape_server
+
+
+def _script(client: OpenAI) -> list[str]:
+    vs = client.vector_stores.create(name="served")
+    upload = client.files.create(file=("a.txt", b"some text to serve"), purpose="assistants")
+    done = client.vector_stores.files.create_and_poll(
+        file_id=upload.id, vector_store_id=vs.id, poll_interval_ms=1
+    )
+    return [vs.id, upload.id, done.status]
+
+
+@pytest.fixture
+def cassette(tmp_path: Path) -> tuple[Path, list[str]]:
+    """A cassette with a store, an upload and a poll loop; and what the script returned."""
+    path = tmp_path / "served.yaml"
+    return path, record(path, _script)
+
+
+def test_sdk_replays_through_the_server(cassette: tuple[Path, list[str]]) -> None:
+    """The SDK pointed at `vstape replay` gets exactly the recorded results, polling included."""
+    path, expected = cassette
+    with vstape_server("replay", str(path), "--listen", "127.0.0.1:0") as (proc, url):
+        with OpenAI(api_key="sk-other", base_url=url, max_retries=0) as client:
+            assert _script(client) == expected
+        proc.send_signal(signal.SIGTERM)
+        log, _ = proc.communicate(timeout=30)
+    assert "0 misses, 0 recorded interactions never replayed" in log
+
+
+@pytest.mark.skipif(shutil.which("curl") is None, reason="curl is not installed on this machine")
+def test_curl_and_a_miss_with_its_diff(cassette: tuple[Path, list[str]]) -> None:
+    """curl gets the recorded store; an unrecorded request gets a 404 envelope with the diff."""
+    path, expected = cassette
+    with vstape_server("replay", str(path.parent), "--listen", "127.0.0.1:0") as (proc, url):
+        done = subprocess.run(
+            [
+                "curl",
+                "-s",
+                "-X",
+                "POST",
+                f"{url}/vector_stores",
+                "-H",
+                "Authorization: Bearer sk-x",
+                "-H",
+                "Content-Type: application/json",
+                "-d",
+                '{"name": "served"}',
+            ],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=True,
+        )
+        assert json.loads(done.stdout)["id"] == expected[0]
+        miss = httpx2.post(
+            f"{url}/vector_stores", json={"name": "other"}, headers={"authorization": "Bearer x"}
+        )
+        proc.send_signal(signal.SIGTERM)
+        log, _ = proc.communicate(timeout=30)
+    assert miss.status_code == 404
+    error = miss.json()["error"]
+    assert error["code"] == "vstape_no_recording"
+    assert "body$.name: sent 'other', recorded 'served'" in error["message"]
+    assert "MISS POST /v1/vector_stores" in log
+
+
+def test_unusable_cassette_is_exit_2(tmp_path: Path) -> None:
+    """A broken cassette stops the server before it starts, naming the file."""
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("interactions: [ {request: ")
+    done = subprocess.run(
+        [*__import__("tests.procs", fromlist=["VSTAPE"]).VSTAPE, "replay", str(bad)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2 and "bad.yaml" in done.stderr

@@ -1,0 +1,71 @@
+"""Serve cassettes as a fake Vector Stores API to any HTTP client.
+
+vstape replay cassettes/ --listen 127.0.0.1:8081
+curl -H "Authorization: Bearer sk-x" http://127.0.0.1:8081/v1/vector_stores/vs_abc
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options of ``vstape replay``."""
+    parser.add_argument(
+        "paths",
+        nargs="+",
+        metavar="CASSETTE_OR_DIR",
+        help="cassette files or folders (YAML or JSON)",
+    )
+    parser.add_argument(
+        "--listen",
+        default="127.0.0.1:8081",
+        help="HOST:PORT (default 127.0.0.1:8081; port 0 picks one)",
+    )
+    parser.add_argument(
+        "--exhausted",
+        choices=("repeat-last", "fail"),
+        default="repeat-last",
+        help="identical requests beyond their recordings: repeat the last answer, or miss",
+    )
+    parser.add_argument(
+        "--no-fast-forward",
+        action="store_true",
+        help="keep recorded openai-poll-after-ms / retry-after delays",
+    )
+    parser.add_argument("--quiet", action="store_true", help="log misses only")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Load the cassettes, then serve until SIGINT/SIGTERM."""
+    from proxy_addons.replayer import ReplayerAddon
+    from proxy_addons.serve import parse_listen, warn_if_exposed
+    from proxy_addons.serve import run as serve
+    from vstape.cassettes import CassetteError
+    from vstape.replay_server import Replayer
+
+    try:
+        host, _ = parse_listen(args.listen)
+        replayer = Replayer(
+            args.paths, exhausted=args.exhausted, fast_forward_delays=not args.no_fast_forward
+        )
+    except (ValueError, CassetteError) as err:
+        print(f"vstape replay: {err}", file=sys.stderr)
+        return 2
+    warn_if_exposed(host, "vstape replay")
+
+    def announce(bound_host: str, port: int) -> None:
+        print(
+            f"vstape replay: serving {len(replayer.interactions)} interactions from {len(replayer.files)} "
+            f"cassettes at http://{bound_host}:{port}/v1",
+            flush=True,
+        )
+
+    return serve(
+        listen=args.listen,
+        mode="reverse:http://127.0.0.1:9",
+        addons=[ReplayerAddon(replayer, quiet=args.quiet)],
+        announce=announce,
+        command="vstape replay",
+    )

@@ -1,0 +1,119 @@
+"""The replay server's core: cassettes on disk -> answers for any HTTP client.
+
+Pure (no mitmproxy): loads cassettes (files or folders, YAML or JSON), indexes them with
+:class:`vstape.replay.ReplayIndex` (the pytest plugin's matching, sequencing and
+fast-forward rules), and answers a request with the recorded response, a transport
+fault, or a miss in OpenAI's error envelope whose message carries the diff.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import msgspec
+
+from vstape.cassettes import CassetteError, Interaction, InteractionMeta, load
+from vstape.matching import request_key
+from vstape.replay import Exhausted, ReplayIndex, fast_forward
+from vstape.schemas import Error, ErrorResponse
+
+TRANSPORT_FAULTS = ("read_timeout", "connect_timeout", "connection_reset")
+RERECORD = "record it with `vstape record --cassette FILE` and restart `vstape replay`"
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What to send back: a response, or a transport fault to simulate."""
+
+    status: int
+    reason: str
+    headers: list[tuple[str, str]]
+    body: bytes
+    fault: str | None = None  # one of TRANSPORT_FAULTS
+    miss: bool = False
+
+
+def cassette_files(paths: Iterable[str | Path]) -> list[Path]:
+    """Every cassette named, folders searched recursively (*.yaml, *.yml, *.json)."""
+    found: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found += sorted(
+                p for p in path.rglob("*") if p.suffix in (".yaml", ".yml", ".json") and p.is_file()
+            )
+        elif path.exists():
+            found.append(path)
+        else:
+            raise CassetteError(f"{path}: no such cassette or folder")
+    return found
+
+
+class Replayer:
+    """Answers requests from recorded interactions, in recorded order per request."""
+
+    def __init__(
+        self,
+        paths: Iterable[str | Path],
+        *,
+        exhausted: Exhausted = "repeat-last",
+        fast_forward_delays: bool = True,
+    ) -> None:
+        self.files = cassette_files(paths)
+        self.interactions: list[Interaction] = []
+        self.sources: list[Path] = []
+        for path in self.files:
+            loaded = load(path).interactions
+            self.interactions += loaded
+            self.sources += [path] * len(loaded)
+        keys = [
+            request_key(i.request.method, i.request.uri, i.request.body, i.request.headers)
+            for i in self.interactions
+        ]
+        self.index = ReplayIndex(keys, exhausted)
+        self.fast_forward = fast_forward_delays
+
+    def answer(self, method: str, url: str, headers: Mapping[str, str], body: bytes) -> Answer:
+        """The recorded answer for this request, or a 404 miss explaining the nearest recording."""
+        key = request_key(method, url, body, headers)
+        index = self.index.next(key)
+        if index is None:
+            where = ", ".join(str(p) for p in self.files) or "no cassettes"
+            message = self.index.explain_miss(key, where, RERECORD)
+            envelope = ErrorResponse(
+                Error(
+                    message=message,
+                    type="invalid_request_error",
+                    param=None,
+                    code="vstape_no_recording",
+                )
+            )
+            return Answer(
+                404,
+                "Not Found",
+                [("content-type", "application/json"), ("x-vstape-miss", "true")],
+                msgspec.json.encode(envelope),
+                miss=True,
+            )
+        item = self.interactions[index]
+        meta = item.vstape if isinstance(item.vstape, InteractionMeta) else InteractionMeta()
+        recorded = item.response.headers
+        replayed = fast_forward(recorded) if self.fast_forward else recorded
+        pairs = [(name, value) for name, values in replayed.items() for value in values]
+        fault = meta.fault if meta.fault in TRANSPORT_FAULTS else None
+        return Answer(
+            item.response.status.code,
+            item.response.status.message,
+            pairs,
+            item.response.body.bytes,
+            fault=fault,
+        )
+
+    def unused(self) -> list[str]:
+        """One line per recorded interaction never played."""
+        return [
+            f"{self.sources[i]} #{i}: {self.index.keys[i].method} {self.index.keys[i].path}"
+            for i in self.index.unused()
+        ]
