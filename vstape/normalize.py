@@ -101,7 +101,7 @@ def is_json_type(content_type: str) -> bool:
 
 
 def pretty_json(body: bytes) -> str | None:
-    """The body as indented JSON (key order kept as sent), or None when it is not JSON."""
+    """The body as indented JSON (key order kept as given), or None when it is not JSON."""
     try:
         return msgspec.json.format(body, indent=2).decode("utf-8")
     except (msgspec.DecodeError, UnicodeDecodeError):
@@ -124,8 +124,9 @@ def normalize_url(url: str, keep_host: bool) -> str:
 
 
 def keep_request_header(name: str) -> bool:
-    """Whether a request header belongs in a cassette."""
-    return name.lower() not in VOLATILE_REQUEST
+    """Whether a request header belongs in a cassette (never ``x-stainless-*``)."""
+    lower = name.lower()
+    return lower not in VOLATILE_REQUEST and not lower.startswith("x-stainless-")
 
 
 def keep_response_header(name: str) -> bool:

@@ -90,6 +90,8 @@ def _body_text(body: bytes, content_type: str, policy: RecordPolicy) -> str | by
             value = None
         else:
             cleaned = redact.json_value(value, policy.redaction)
+            # Key order kept as sent: sorting would reorder user dicts (metadata, attributes)
+            # the client sees, so a replay would no longer give identical results.
             pretty = normalize.pretty_json(msgspec.json.encode(cleaned))
             if pretty is not None:
                 return pretty
@@ -101,7 +103,7 @@ def _body_text(body: bytes, content_type: str, policy: RecordPolicy) -> str | by
 
 def _url(url: str, policy: RecordPolicy) -> str:
     base, _, query = url.partition("?")
-    base = normalize.normalize_url(base, policy.keep_host)
+    base = redact.scrub_text(normalize.normalize_url(base, policy.keep_host))
     query = redact.query(query)
     return f"{base}?{query}" if query else base
 

@@ -92,7 +92,7 @@ def test_reverse_mode_records_every_route_without_secrets(tmp_path: Path) -> Non
 
 
 def test_stock_vcrpy_replays_the_recording_offline(
-    tmp_path: Path, pytester: pytest.Pytester
+    tmp_path: Path, pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A single-file recording replays under stock pytest-recording with --block-network."""
     cassette = tmp_path / "run.yaml"
@@ -127,8 +127,10 @@ def test_stock_vcrpy_replays_the_recording_offline(
             assert repr(replayed) == open({str(tmp_path / "live.txt")!r}).read()
         """)
     )
+    # Stock pytest + pytest-recording only: no other installed plugin is loaded.
+    monkeypatch.setenv("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "1")
     result = pytester.runpytest_subprocess(
-        "--block-network", "-p", "no:vstape", "-p", "no:cacheprovider"
+        "--block-network", "-p", "pytest_recording.plugin", "-p", "no:cacheprovider"
     )
     result.assert_outcomes(passed=1)
 
