@@ -91,6 +91,13 @@ class Validator:
                 {"content-type": "application/json", "x-vstape-strict": "rejected"},
             )
 
+    def responseheaders(self, flow: http.HTTPFlow) -> None:
+        """Stream server-sent events straight through: never buffered, validated or recorded."""
+        if flow.metadata.get(META) is None or flow.response is None:
+            return
+        if "text/event-stream" in flow.response.headers.get("content-type", "").lower():
+            flow.response.stream = True
+
     def response(self, flow: http.HTTPFlow) -> None:
         """Validate the response, annotate the flow, print one line."""
         meta = flow.metadata.get(META)

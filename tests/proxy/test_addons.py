@@ -1,0 +1,169 @@
+"""The validator and recorder addons as units, under mitmproxy's own test harness."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+from mitmproxy import exceptions, http
+from mitmproxy.test import taddons, tflow
+
+from proxy_addons.recorder import Recorder
+from proxy_addons.validator import Validator
+from vstape.cassettes import load
+
+STORE = {
+    "id": "vs_1",
+    "object": "vector_store",
+    "created_at": 1700000000,
+    "name": "n",
+    "usage_bytes": 0,
+    "file_counts": {"in_progress": 0, "completed": 0, "failed": 0, "cancelled": 0, "total": 0},
+    "status": "completed",
+    "expires_after": None,
+    "expires_at": None,
+    "last_active_at": 1700000000,
+    "metadata": {},
+}
+AUTH = {"authorization": "Bearer sk-unit-0123456789", "content-type": "application/json"}
+
+
+def _flow(method: str, path: str, body: bytes = b"") -> http.HTTPFlow:
+    request = http.Request.make(method, f"http://127.0.0.1:9{path}", body, AUTH)
+    return tflow.tflow(req=request)
+
+
+def _answer(flow: http.HTTPFlow, body: bytes, headers: dict[str, str] | None = None) -> None:
+    flow.response = http.Response.make(
+        200, body, headers or {"content-type": "application/json", "x-request-id": "req_1"}
+    )
+
+
+def _run(validator: Validator, recorder: Recorder, flow: http.HTTPFlow) -> None:
+    validator.request(flow)
+    if flow.response is None:
+        _answer(flow, json.dumps(STORE).encode())
+    validator.responseheaders(flow)
+    validator.response(flow)
+    recorder.response(flow)
+
+
+def test_valid_flow_is_recorded_with_its_verdict(tmp_path: Path) -> None:
+    """A valid create is recorded once, verdict ok, unmarked, with the route in metadata."""
+    validator, recorder = Validator(), Recorder()
+    with taddons.context(validator, recorder) as tctx:
+        tctx.configure(validator, vstape_cassette=str(tmp_path / "c.yaml"), vstape_quiet=True)
+        flow = _flow("POST", "/v1/vector_stores", b'{"name": "n"}')
+        _run(validator, recorder, flow)
+    assert flow.metadata["vstape"]["route"] == "create_vector_store"
+    assert not flow.marked
+    [item] = load(tmp_path / "c.yaml").interactions
+    assert item.vstape and item.vstape.verdict == "ok"  # type: ignore[union-attr]
+    assert item.request.headers["authorization"] == ["REDACTED"]
+
+
+def test_invalid_response_is_marked_and_commented(tmp_path: Path) -> None:
+    """A response missing a required field marks the flow and names the JSON path."""
+    validator, recorder = Validator(), Recorder()
+    broken = {k: v for k, v in STORE.items() if k != "status"}
+    with taddons.context(validator, recorder) as tctx:
+        tctx.configure(validator, vstape_quiet=True)
+        flow = _flow("GET", "/v1/vector_stores/vs_1")
+        validator.request(flow)
+        _answer(flow, json.dumps(broken).encode())
+        validator.response(flow)
+    assert flow.marked
+    assert "$.status" in flow.comment
+    assert validator.report.routes["get_vector_store"].violations >= 1
+
+
+def test_strict_mode_answers_invalid_requests_itself() -> None:
+    """Strict mode sets a 400 OpenAI error envelope naming the bad field; nothing is forwarded."""
+    validator = Validator()
+    with taddons.context(validator) as tctx:
+        tctx.configure(validator, vstape_strict=True, vstape_quiet=True)
+        flow = _flow("POST", "/v1/vector_stores", b'{"name": "n", "bogus": 1}')
+        validator.request(flow)
+    assert flow.response is not None and flow.response.status_code == 400
+    error = json.loads(flow.response.get_content() or b"")["error"]
+    assert error["type"] == "invalid_request_error" and "$.bogus" in error["message"]
+
+
+def test_other_traffic_passes_unvalidated_and_unrecorded(tmp_path: Path) -> None:
+    """Paths outside /v1/vector_stores and /v1/files get no verdict and no cassette."""
+    validator, recorder = Validator(), Recorder()
+    with taddons.context(validator, recorder) as tctx:
+        tctx.configure(validator, vstape_cassette_dir=str(tmp_path), vstape_quiet=True)
+        flow = _flow("POST", "/v1/chat/completions", b'{"model": "x"}')
+        _run(validator, recorder, flow)
+    assert "vstape" not in flow.metadata
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_compressed_response_recorded_decoded_and_sent_untouched(tmp_path: Path) -> None:
+    """A gzip answer is decoded in the cassette while the bytes for the client stay gzip."""
+    validator, recorder = Validator(), Recorder()
+    with taddons.context(validator, recorder) as tctx:
+        tctx.configure(validator, vstape_cassette_dir=str(tmp_path), vstape_quiet=True)
+        flow = _flow("GET", "/v1/vector_stores/vs_1")
+        validator.request(flow)
+        raw = gzip.compress(json.dumps(STORE).encode())
+        flow.response = http.Response.make(
+            200, b"", {"content-type": "application/json", "content-encoding": "gzip"}
+        )
+        flow.response.raw_content = raw
+        validator.response(flow)
+        recorder.response(flow)
+    assert flow.response.raw_content == raw
+    assert flow.response.headers["content-encoding"] == "gzip"
+    [item] = load(tmp_path / "get_vector_store.yaml").interactions
+    assert json.loads(item.response.body.bytes) == STORE
+    assert "content-encoding" not in item.response.headers
+
+
+def test_event_streams_pass_through_unrecorded(tmp_path: Path) -> None:
+    """A text/event-stream response is streamed, not validated and not recorded."""
+    validator, recorder = Validator(), Recorder()
+    with taddons.context(validator, recorder) as tctx:
+        tctx.configure(validator, vstape_cassette=str(tmp_path / "c.yaml"), vstape_quiet=True)
+        flow = _flow("GET", "/v1/vector_stores/vs_1")
+        validator.request(flow)
+        _answer(flow, b"data: {}\n\n", {"content-type": "text/event-stream"})
+        validator.responseheaders(flow)
+        validator.response(flow)
+        recorder.response(flow)
+    assert flow.response is not None and flow.response.stream
+    assert not (tmp_path / "c.yaml").exists()
+
+
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [
+        ("vstape_split", "by-moon"),
+        ("vstape_format", "xml"),
+        ("vstape_cassette", "out.txt"),
+        ("vstape_redact_json_paths", ["metadata.owner"]),
+    ],
+)
+def test_bad_option_is_an_options_error_naming_it(option: str, value: object) -> None:
+    """A bad value raises OptionsError naming the option and the value."""
+    validator = Validator()
+    with taddons.context(validator) as tctx, pytest.raises(exceptions.OptionsError) as err:
+        tctx.configure(validator, **{option: value})
+    assert option in str(err.value)
+    shown = value[0] if isinstance(value, list) else value
+    assert str(shown) in str(err.value)
+
+
+def test_split_rules_choose_the_cassette_file(tmp_path: Path) -> None:
+    """--cassette-dir splits per route by default, per family or into one file on request."""
+    validator = Validator()
+    with taddons.context(validator) as tctx:
+        tctx.configure(validator, vstape_cassette_dir=str(tmp_path))
+        assert validator.settings.target("upload_file", "files") == tmp_path / "upload_file.yaml"
+        tctx.configure(validator, vstape_split="family", vstape_format="json")
+        assert validator.settings.target("upload_file", "files") == tmp_path / "files.json"
+        tctx.configure(validator, vstape_split="none")
+        assert validator.settings.target("upload_file", "files") == tmp_path / "cassette.json"
