@@ -80,7 +80,7 @@ def canonical_body(body: bytes | str | None, content_type: str = "") -> str:
         return _multipart(raw, content_type)
     try:
         value = msgspec.json.decode(raw)
-    except msgspec.DecodeError:
+    except (msgspec.DecodeError, RecursionError):
         return raw.decode("utf-8", "replace")
     return msgspec.json.encode(redact.json_value(value, _POLICY), order="sorted").decode()
 
@@ -120,7 +120,7 @@ def _body_fields(body: str) -> dict[str, Any]:
     out: dict[str, Any] = {}
     try:
         _flatten(msgspec.json.decode(body), "$", out)
-    except msgspec.DecodeError:
+    except (msgspec.DecodeError, RecursionError):
         out["$"] = body
     return out
 

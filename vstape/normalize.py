@@ -104,7 +104,7 @@ def pretty_json(body: bytes) -> str | None:
     """The body as indented JSON (key order kept as given), or None when it is not JSON."""
     try:
         return msgspec.json.format(body, indent=2).decode("utf-8")
-    except (msgspec.DecodeError, UnicodeDecodeError):
+    except (msgspec.DecodeError, UnicodeDecodeError, RecursionError):
         return None
 
 

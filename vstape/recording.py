@@ -86,7 +86,7 @@ def _body_text(body: bytes, content_type: str, policy: RecordPolicy) -> str | by
     if normalize.is_json_type(content_type) or body[:1] in (b"{", b"["):
         try:
             value = msgspec.json.decode(body)
-        except msgspec.DecodeError:
+        except (msgspec.DecodeError, RecursionError):
             value = None
         else:
             cleaned = redact.json_value(value, policy.redaction)

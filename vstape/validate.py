@@ -75,20 +75,19 @@ def _check_json(
     try:
         _decoder(type_).decode(body)
         return []
+    except RecursionError:
+        return [_too_deep(side)]
     except msgspec.ValidationError as err:
         first = err
     except msgspec.DecodeError as err:
-        return [
-            Violation(
-                kind=Kind.MALFORMED_JSON,
-                path="$",
-                side=side,
-                message=f"body is not valid JSON: {err}",
-                expected="a JSON document",
-                actual=repr(body[:80]),
-            )
-        ]
-    found = collect(type_, msgspec.json.decode(body), side) or [_from_error(first, side)]
+        return [_malformed(body, err, side)]
+    try:
+        parsed = msgspec.json.decode(body)
+    except msgspec.DecodeError as err:  # a typed decode can fail on shape before noticing this
+        return [_malformed(body, err, side)]
+    except RecursionError:
+        return [_too_deep(side)]
+    found = collect(type_, parsed, side) or [_from_error(first, side)]
     return [_severity(v, side, strict) for v in found]
 
 
@@ -97,6 +96,28 @@ def _from_error(err: msgspec.ValidationError, side: Side) -> Violation:
     text = str(err)
     path = text.rsplit(" - at `", 1)[1].rstrip("`") if " - at `" in text else "$"
     return Violation(kind=Kind.CONSTRAINT, path=path, side=side, message=text.split(" - at `")[0])
+
+
+def _too_deep(side: Side) -> Violation:
+    return Violation(
+        kind=Kind.CONSTRAINT,
+        path="$",
+        side=side,
+        message="body is nested too deeply to be a Vector Stores API document",
+        expected="a JSON document of reasonable depth",
+        actual="deeper than the decoder's limit",
+    )
+
+
+def _malformed(body: bytes, err: msgspec.DecodeError, side: Side) -> Violation:
+    return Violation(
+        kind=Kind.MALFORMED_JSON,
+        path="$",
+        side=side,
+        message=f"body is not valid JSON: {err}",
+        expected="a JSON document",
+        actual=repr(body[:80]),
+    )
 
 
 def _severity(violation: Violation, side: Side, strict: bool) -> Violation:

@@ -51,7 +51,15 @@ class Violation(msgspec.Struct, frozen=True, omit_defaults=True):
     def line(self) -> str:
         """A one-line rendering for terminals and logs."""
         tag = "drift" if self.kind is Kind.UNKNOWN_FIELD else self.kind.value
-        return f"{self.side} {self.path}: {tag}: {self.message}"
+        return _printable(f"{self.side} {self.path}: {tag}: {self.message}")
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _printable(text: str) -> str:
+    """Control characters escaped, so a hostile field name cannot forge log lines."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group(0)):02x}", text)
 
 
 def short(value: Any) -> str:
