@@ -10,6 +10,7 @@ receives is never changed.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,8 @@ from typing import Any
 from mitmproxy import ctx, http
 
 from proxy_addons import settings as opts
-from vstape.journal import CassetteWriter
+from vstape.cassettes import Interaction
+from vstape.journal import CassetteWriter, GroupCommitter
 from vstape.recording import Exchange, to_interaction
 
 logger = logging.getLogger("vstape")
@@ -28,7 +30,7 @@ class Recorder:
 
     def __init__(self) -> None:
         self.settings = opts.Settings()
-        self.writers: dict[Path, CassetteWriter] = {}
+        self.writers: dict[Path, GroupCommitter] = {}
         self.failures = 0
 
     def configure(self, updated: set[str]) -> None:
@@ -36,13 +38,31 @@ class Recorder:
         if any(name.startswith("vstape_") for name in updated):
             self.settings = opts.parse(ctx.options)
 
-    def _writer(self, path: Path) -> CassetteWriter:
+    def _writer(self, path: Path) -> GroupCommitter:
         if path not in self.writers:
-            self.writers[path] = CassetteWriter(path)
+            self.writers[path] = GroupCommitter(CassetteWriter(path))
         return self.writers[path]
 
-    def response(self, flow: http.HTTPFlow) -> None:
-        """Record the exchange (before the client gets the response)."""
+    async def _commit(self, target: Path, interaction: Interaction) -> None:
+        """Hand the interaction to the cassette's writer thread; resume once it is durable."""
+        loop = asyncio.get_running_loop()
+        durable: asyncio.Future[None] = loop.create_future()
+
+        def settle(error: BaseException | None) -> None:
+            if not durable.done():
+                if error is None:
+                    durable.set_result(None)
+                else:
+                    durable.set_exception(error)
+
+        def done(error: BaseException | None) -> None:
+            loop.call_soon_threadsafe(settle, error)
+
+        self._writer(target).submit(interaction, done)
+        await durable
+
+    async def response(self, flow: http.HTTPFlow) -> None:
+        """Record the exchange; the client gets the response once it is durably on disk."""
         meta: dict[str, Any] | None = flow.metadata.get("vstape")
         if meta is None or flow.response is None or flow.response.stream:
             return
@@ -63,8 +83,8 @@ class Recorder:
         )
         interaction = to_interaction(exchange, self.settings.policy, meta.get("violations"))
         try:
-            self._writer(target).append(interaction)
-        except OSError as err:
+            await self._commit(target, interaction)
+        except Exception as err:  # disk full, foreign file...
             # The client still gets its response; the user gets a clear message.
             self.failures += 1
             logger.error(
@@ -78,7 +98,7 @@ class Recorder:
 
     def done(self) -> None:
         """Say where the cassettes are."""
-        for path, writer in sorted(self.writers.items()):
-            writer.close()
+        for path, committer in sorted(self.writers.items()):
+            committer.close()
             if not self.settings.quiet:
-                print(f"vstape: {writer.count} interactions -> {path}", flush=True)
+                print(f"vstape: {committer.writer.count} interactions -> {path}", flush=True)

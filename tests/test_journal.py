@@ -19,7 +19,7 @@ from vstape.cassettes import (
     dump,
     load,
 )
-from vstape.journal import APPENDABLE_HEAD, CassetteWriter
+from vstape.journal import APPENDABLE_HEAD, CassetteWriter, GroupCommitter
 
 
 def _item(n: int) -> Interaction:
@@ -77,3 +77,52 @@ def test_threads_never_lose_or_interleave(tmp_path: Path) -> None:
         thread.join()
     ids = sorted(i.response.headers["x-request-id"][0] for i in load(path).interactions)
     assert ids == sorted(f"req_{t * 100 + n}" for t in range(8) for n in range(25))
+
+
+def test_group_committer_writes_every_item_once_then_reports_durable(tmp_path: Path) -> None:
+    """Items submitted from 8 threads are all written once, each caller told after its write."""
+    path = tmp_path / "c.yaml"
+    committer = GroupCommitter(CassetteWriter(path))
+    told: list[tuple[str, bool]] = []
+    lock = threading.Lock()
+
+    def work(t: int) -> None:
+        for n in range(20):
+            item = _item(t * 100 + n)
+
+            def done(error: BaseException | None, rid: str = f"req_{t * 100 + n}") -> None:
+                on_disk = rid in path.read_text()  # durable before the caller hears of it
+                with lock:
+                    told.append((rid, error is None and on_disk))
+
+            committer.submit(item, done)
+
+    threads = [threading.Thread(target=work, args=(t,)) for t in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    committer.close()
+    ids = [i.response.headers["x-request-id"][0] for i in load(path).interactions]
+    assert sorted(ids) == sorted(f"req_{t * 100 + n}" for t in range(8) for n in range(20))
+    assert len(told) == 160 and all(ok for _, ok in told)
+    with pytest.raises(RuntimeError, match="closed"):
+        committer.submit(_item(0), lambda error: None)
+
+
+def test_failed_write_is_reported_to_every_caller(tmp_path: Path) -> None:
+    """A cassette that cannot be written reports the error to each waiting caller."""
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("x")
+    committer = GroupCommitter(CassetteWriter(blocker / "c.yaml"))
+    errors: list[BaseException | None] = []
+    done = threading.Event()
+
+    def record(error: BaseException | None) -> None:
+        errors.append(error)
+        done.set()
+
+    committer.submit(_item(1), record)
+    assert done.wait(10)
+    committer.close()
+    assert isinstance(errors[0], OSError)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import fcntl
 import os
 import threading
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from vstape.cassettes import Interaction, assemble, dump_item, format_of, load, write_atomic
@@ -42,35 +43,49 @@ class CassetteWriter:
             items = []
         write_atomic(self.path, APPENDABLE_HEAD + b"".join(items))
 
-    def _append_yaml(self, item: bytes) -> None:
+    def _append_yaml(self, items: list[bytes]) -> None:
         self._make_appendable()
+        data = b"".join(items)
         fd = os.open(self.path, os.O_WRONLY | os.O_APPEND)
         try:
-            os.write(fd, item)  # one write: never half an item
+            start = os.fstat(fd).st_size  # stable: we hold the lock
+            try:
+                written = os.write(fd, data)  # one write: never half an item
+                while written < len(data):  # short write (full disk): finish or fail below
+                    written += os.write(fd, data[written:])
+            except OSError:
+                os.ftruncate(fd, start)  # never leave half an item behind
+                raise
             os.fsync(fd)
         finally:
             os.close(fd)
 
-    def _append_json(self, item: bytes) -> None:
+    def _append_json(self, new: list[bytes]) -> None:
         items = (
             [dump_item(i, "json") for i in load(self.path).interactions]
             if self.path.exists()
             else []
         )
-        write_atomic(self.path, assemble([*items, item], "json"))
+        write_atomic(self.path, assemble([*items, *new], "json"))
 
     def append(self, interaction: Interaction) -> None:
         """Add one interaction; returns once it is durably in the cassette file."""
-        item = dump_item(interaction, self.fmt)
+        self.append_many([interaction])
+
+    def append_many(self, interactions: Sequence[Interaction]) -> None:
+        """Add interactions in order with one write and one fsync; returns once durable."""
+        if not interactions:
+            return
+        items = [dump_item(i, self.fmt) for i in interactions]
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self._lock, open(f"{self.path}.lock", "a+b") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
             try:
                 if self.fmt == "json":
-                    self._append_json(item)
+                    self._append_json(items)
                 else:
-                    self._append_yaml(item)
-                self.count += 1
+                    self._append_yaml(items)
+                self.count += len(items)
             finally:
                 fcntl.flock(lock, fcntl.LOCK_UN)
 
@@ -81,5 +96,59 @@ class CassetteWriter:
             with open(lock_path, "a+b") as lock:
                 fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 lock_path.unlink(missing_ok=True)
-        except (BlockingIOError, FileNotFoundError):
+        except OSError:  # held by another writer, or never created: nothing to tidy
             pass
+
+
+Done = Callable[[BaseException | None], None]
+
+
+class GroupCommitter:
+    """Group commit for a server: interactions queued while a write is in flight share the next.
+
+    One background thread per cassette drains the queue with one ``append_many`` (one
+    write, one fsync) and then calls each caller's ``done(error)``, so a caller can hold
+    its response back until its interaction is durable without blocking an event loop.
+    """
+
+    def __init__(self, writer: CassetteWriter) -> None:
+        self.writer = writer
+        self._cond = threading.Condition()
+        self._pending: list[tuple[Interaction, Done]] = []
+        self._closed = False
+        self._thread = threading.Thread(
+            target=self._run, name=f"vstape-writer {writer.path.name}", daemon=True
+        )
+        self._thread.start()
+
+    def submit(self, interaction: Interaction, done: Done) -> None:
+        """Queue one interaction; ``done(None)`` once it is durable, ``done(err)`` if not."""
+        with self._cond:
+            if self._closed:
+                raise RuntimeError(f"{self.writer.path}: writer is closed")
+            self._pending.append((interaction, done))
+            self._cond.notify()
+
+    def _run(self) -> None:
+        while True:
+            with self._cond:
+                while not self._pending and not self._closed:
+                    self._cond.wait()
+                batch, self._pending = self._pending, []
+                if not batch and self._closed:
+                    return
+            error: BaseException | None = None
+            try:
+                self.writer.append_many([interaction for interaction, _ in batch])
+            except Exception as err:  # reported to every caller of the batch
+                error = err
+            for _, done in batch:
+                done(error)
+
+    def close(self, timeout: float = 30.0) -> None:
+        """Write what is queued, stop the thread, release the cassette."""
+        with self._cond:
+            self._closed = True
+            self._cond.notify()
+        self._thread.join(timeout)
+        self.writer.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import gzip
 import json
 from pathlib import Path
@@ -47,7 +48,13 @@ def _run(validator: Validator, recorder: Recorder, flow: http.HTTPFlow) -> None:
         _answer(flow, json.dumps(STORE).encode())
     validator.responseheaders(flow)
     validator.response(flow)
-    recorder.response(flow)
+    _record(recorder, flow)
+
+
+def _record(recorder: Recorder, flow: http.HTTPFlow) -> None:
+    """Run the recorder's async response hook to completion, then close its writers."""
+    asyncio.run(recorder.response(flow))
+    recorder.done()
 
 
 def test_valid_flow_is_recorded_with_its_verdict(tmp_path: Path) -> None:
@@ -115,7 +122,7 @@ def test_compressed_response_recorded_decoded_and_sent_untouched(tmp_path: Path)
         )
         flow.response.raw_content = raw
         validator.response(flow)
-        recorder.response(flow)
+        _record(recorder, flow)
     assert flow.response.raw_content == raw
     assert flow.response.headers["content-encoding"] == "gzip"
     [item] = load(tmp_path / "get_vector_store.yaml").interactions
@@ -133,7 +140,7 @@ def test_event_streams_pass_through_unrecorded(tmp_path: Path) -> None:
         _answer(flow, b"data: {}\n\n", {"content-type": "text/event-stream"})
         validator.responseheaders(flow)
         validator.response(flow)
-        recorder.response(flow)
+        _record(recorder, flow)
     assert flow.response is not None and flow.response.stream
     assert not (tmp_path / "c.yaml").exists()
 
