@@ -18,6 +18,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -68,6 +69,12 @@ def _start(out: Path) -> tuple[subprocess.Popen[str], str]:
     raise RuntimeError("the recording proxy did not start")
 
 
+def _file_routes(client: Any) -> list[Any]:
+    """The /v1/files routes run_everything leaves out: paginated listing and delete."""
+    listed = [f.id for f in client.files.list(purpose="assistants", limit=2)]
+    return [listed, client.files.delete(listed[0])]
+
+
 def run(args: argparse.Namespace) -> int:
     """Record the demo traffic and print the report."""
     try:
@@ -85,6 +92,7 @@ def run(args: argparse.Namespace) -> int:
         key = "sk-demo-0123456789abcdef"  # redacted in every cassette
         with OpenAI(api_key=key, base_url=url, max_retries=0) as client:
             results = run_everything(client)
+            results.extend(_file_routes(client))
 
         async def go() -> None:
             async with AsyncOpenAI(api_key=key, base_url=url, max_retries=0) as client:

@@ -1,0 +1,37 @@
+"""`vstape demo` end to end: proxy, emulator, the official SDK, report, cassettes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.procs import ROOT
+from vstape.cassettes import load
+from vstape.routes import ROUTES
+
+
+def test_demo_records_every_route_and_reports(tmp_path: Path) -> None:
+    """The demo exits 0, writes a loadable cassette per route and a report naming them all."""
+    out = tmp_path / "demo"
+    done = subprocess.run(
+        [sys.executable, "-m", "vstape.cli", "demo", "--out", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    cassettes = sorted((out / "cassettes").glob("*.yaml"))
+    recorded = {path.stem for path in cassettes}
+    assert recorded == {route.name for route in ROUTES}, "every route of the table is driven"
+    for path in cassettes:
+        assert load(path).interactions, path
+    report = json.loads((out / "report.json").read_text())
+    assert set(report["routes"]) == recorded
+    assert report["routes"]["get_vector_store"]["statuses"]["404"] >= 1
+    assert report["routes"]["search_vector_store"]["statuses"]["400"] >= 1
+    assert "exchanges" in done.stdout and str(out / "cassettes") in done.stdout
+    written = b"".join(p.read_bytes() for p in out.rglob("*") if p.is_file())
+    assert b"sk-demo-0123456789abcdef" not in written + done.stdout.encode()
