@@ -355,3 +355,22 @@ def test_in_process_recording_is_redacted_and_replays(
     assert load(written).interactions[0].vstape.route == "create_vector_store"  # type: ignore[union-attr]
     # Offline now: the emulator is gone; replay must come from the cassette.
     pytester.runpytest_subprocess("--record-mode=none", "--block-network").assert_outcomes(passed=1)
+
+
+def test_legacy_httpx_client_replays_too(pytester: pytest.Pytester, cassettes: Path) -> None:
+    """An SDK client built on a legacy `httpx.Client` is intercepted and replayed as well."""
+    vs_id = _vs_id(cassettes)
+    _write_tests(
+        pytester,
+        cassettes,
+        f"""
+        import httpx
+
+        @pytest.mark.vcr("basic.yaml")
+        def test_legacy():
+            c = OpenAI(api_key="sk-x", max_retries=0, http_client=httpx.Client())
+            vs = c.vector_stores.create(name="a")
+            assert c.vector_stores.retrieve(vs.id).id == {vs_id!r}
+    """,
+    )
+    pytester.runpytest("--block-network", "--record-mode=none").assert_outcomes(passed=1)
