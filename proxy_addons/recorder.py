@@ -18,9 +18,10 @@ from typing import Any
 from mitmproxy import ctx, http
 
 from proxy_addons import settings as opts
+from proxy_addons.validator import exchange_of
 from vstape.cassettes import Interaction
 from vstape.journal import CassetteWriter, GroupCommitter
-from vstape.recording import Exchange, to_interaction
+from vstape.recording import to_interaction
 
 logger = logging.getLogger("vstape")
 
@@ -69,18 +70,7 @@ class Recorder:
         target = self.settings.target(meta.get("route"), meta.get("family", "vector_stores"))
         if target is None:
             return
-        request, response = flow.request, flow.response
-        exchange = Exchange(
-            method=request.method,
-            url=request.pretty_url if self.settings.policy.keep_host else request.url,
-            request_headers=list(request.headers.items()),
-            request_body=request.get_content(strict=False) or b"",
-            status=response.status_code,
-            reason=response.reason or "",
-            response_headers=list(response.headers.items()),
-            response_body=response.get_content(strict=False) or b"",
-            duration_ms=meta.get("duration_ms"),
-        )
+        exchange = exchange_of(flow, meta.get("duration_ms"), self.settings.policy.keep_host)
         interaction = to_interaction(exchange, self.settings.policy, meta.get("violations"))
         try:
             await self._commit(target, interaction)
@@ -89,8 +79,8 @@ class Recorder:
             self.failures += 1
             logger.error(
                 "vstape: could not record %s %s into %s: %s",
-                request.method,
-                request.path,
+                flow.request.method,
+                flow.request.path,
                 target,
                 err,
             )

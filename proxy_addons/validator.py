@@ -20,6 +20,7 @@ from mitmproxy import ctx, http
 
 from proxy_addons import settings as opts
 from vstape import routes
+from vstape.recording import Exchange, violation_lines
 from vstape.redact import scrub_text
 from vstape.run_report import RunReport
 from vstape.schemas import Error, ErrorResponse
@@ -33,6 +34,25 @@ META = "vstape"
 def _family_path(flow: http.HTTPFlow) -> str | None:
     path = flow.request.path
     return path if routes.is_known_family(path) else None
+
+
+def exchange_of(
+    flow: http.HTTPFlow, duration_ms: float | None = None, pretty_url: bool = False
+) -> Exchange:
+    """The flow as vstape's Exchange record (bodies decoded; the flow is not changed)."""
+    request, response = flow.request, flow.response
+    assert response is not None
+    return Exchange(
+        method=request.method,
+        url=request.pretty_url if pretty_url else request.url,
+        request_headers=list(request.headers.items()),
+        request_body=request.get_content(strict=False) or b"",
+        status=response.status_code,
+        reason=response.reason or "",
+        response_headers=list(response.headers.items()),
+        response_body=response.get_content(strict=False) or b"",
+        duration_ms=duration_ms,
+    )
 
 
 class Validator:
@@ -119,8 +139,11 @@ class Validator:
         meta["violations"] = violations
         elapsed_ms = (time.monotonic() - meta["started"]) * 1000
         meta["duration_ms"] = elapsed_ms
-        errors = [v.line() for v in violations if v.severity == "error"]
-        warnings = [v.line() for v in violations if v.severity == "warning"]
+        lines = violation_lines(exchange_of(flow), violations, self.settings.policy)
+        errors = [line for v, line in zip(violations, lines, strict=True) if v.severity == "error"]
+        warnings = [
+            line for v, line in zip(violations, lines, strict=True) if v.severity != "error"
+        ]
         route = meta["route"] or "unknown_route"
         self.report.add(route, response.status_code, errors, warnings)
         if errors:

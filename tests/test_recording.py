@@ -124,3 +124,15 @@ def test_binary_bodies_survive_and_cassette_loads_in_stock_vcrpy() -> None:
     assert loads(data).interactions[0].response.body.bytes == b"\x00\xff\xfe binary"
     stock = yamlserializer.deserialize(data.decode())
     assert stock["interactions"][0]["response"]["body"]["string"] == b"\x00\xff\xfe binary"
+
+
+def test_violation_lines_never_quote_a_secret() -> None:
+    """A violation quoting a redacted body value shows REDACTED instead of the value."""
+    body = b'{"name": "n", "metadata": {"owner": 987654321}, "password": "tr0ub4dor-SECRET"}'
+    policy = RecordPolicy(redaction=RedactionPolicy(json_paths=("$.metadata.owner",)))
+    item = to_interaction(_exchange(request_body=body), policy)
+    assert not isinstance(item.vstape, type(msgspec.UNSET))
+    assert item.vstape.verdict == "invalid"
+    assert item.vstape.violations
+    assert "request $.metadata.owner: type: expected string, got REDACTED" in item.vstape.violations
+    assert "tr0ub4dor" not in repr(item) and "987654321" not in repr(item)

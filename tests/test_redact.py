@@ -72,3 +72,21 @@ def test_json_paths_with_wildcards_and_indexes() -> None:
     value = {"data": [{"owner": "a"}, {"owner": "b"}], "items": [1, 2, 3]}
     out = redact.json_value(value, policy)
     assert out == {"data": [{"owner": MARK}, {"owner": MARK}], "items": [1, MARK, 3]}
+
+
+def test_known_secret_values_are_scrubbed_from_quoting_text() -> None:
+    """Values redaction removed (any shape) are scrubbed from text that quotes them."""
+    policy = RedactionPolicy(json_paths=("$.metadata.owner",))
+    secrets = redact.known_secrets(
+        [("Cookie", "session=hunter2-cookie; theme=dark"), ("X-Other", "plain-value")],
+        "limit=2&client_secret=opensesame",
+        [{"password": "tr0ub4dor", "metadata": {"owner": "alice.smith"}, "name": "public"}, None],
+        policy,
+    )
+    assert {"hunter2-cookie", "opensesame", "tr0ub4dor", "alice.smith"} <= secrets
+    assert "plain-value" not in secrets and "public" not in secrets
+    line = "$.password: got 'tr0ub4dor'; cookie hunter2-cookie; owner alice.smith"
+    assert (
+        redact.scrub_known(line, secrets)
+        == f"$.password: got '{MARK}'; cookie {MARK}; owner {MARK}"
+    )

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import msgspec
 
@@ -73,6 +74,30 @@ def check(exchange: Exchange, strict: bool = False) -> list[Violation]:
             strict=strict,
         )
     )
+
+
+def _json_or_none(body: bytes) -> Any:
+    if body[:1] not in (b"{", b"["):
+        return None
+    try:
+        return msgspec.json.decode(body)
+    except (msgspec.DecodeError, RecursionError):
+        return None
+
+
+def violation_lines(
+    exchange: Exchange, violations: list[Violation], policy: RecordPolicy
+) -> list[str]:
+    """Violations as text, without any secret of the exchange (they may quote values)."""
+    if not violations:
+        return []
+    secrets = redact.known_secrets(
+        [*exchange.request_headers, *exchange.response_headers],
+        exchange.url.partition("?")[2],
+        [_json_or_none(exchange.request_body), _json_or_none(exchange.response_body)],
+        policy.redaction,
+    )
+    return [redact.scrub_known(v.line(), secrets) for v in violations]
 
 
 def verdict_of(violations: list[Violation]) -> Verdict:
@@ -153,7 +178,7 @@ def to_interaction(
         vstape=InteractionMeta(
             route=found_route.route.name if found_route else None,
             verdict=verdict_of(found),
-            violations=[redact.scrub_text(v.line()) for v in found],
+            violations=violation_lines(exchange, found, policy),
             scenario=scenario,
             fault=fault,
             recorded_at=stamp,

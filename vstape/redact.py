@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 MARK = "REDACTED"
+MAX_DEPTH = 200  # deeper JSON is redacted whole, never walked (no RecursionError)
 
 SECRET_HEADERS = frozenset(
     {
@@ -105,7 +106,7 @@ def json_value(value: Any, policy: RedactionPolicy) -> Any:
 
 
 def _walk(value: Any, depth: int) -> Any:
-    if depth > 200:
+    if depth > MAX_DEPTH:
         return MARK
     if isinstance(value, dict):
         return {
@@ -139,3 +140,60 @@ def _replace_path(value: Any, parts: Sequence[str]) -> Any:
             index = int(head)
             return [*value[:index], _replace_path(value[index], rest), *value[index + 1 :]]
     return value
+
+
+def _leaves(value: Any, depth: int = 0) -> Iterable[str]:
+    if depth > MAX_DEPTH:
+        return
+    if isinstance(value, dict):
+        for item in value.values():
+            yield from _leaves(item, depth + 1)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _leaves(item, depth + 1)
+    elif value is not None and not isinstance(value, bool):
+        yield str(value)
+
+
+def _removed(original: Any, cleaned: Any, depth: int = 0) -> Iterable[str]:
+    """The values redaction replaced: walk the original and the redacted tree together."""
+    if depth > MAX_DEPTH:
+        return
+    if isinstance(cleaned, str) and cleaned == MARK and original != MARK:
+        yield from _leaves(original, depth)
+    elif isinstance(original, dict) and isinstance(cleaned, dict):
+        for key, item in original.items():
+            yield from _removed(item, cleaned.get(key), depth + 1)
+    elif isinstance(original, list) and isinstance(cleaned, list):
+        for item, clean in zip(original, cleaned, strict=False):
+            yield from _removed(item, clean, depth + 1)
+
+
+def known_secrets(
+    header_pairs: Iterable[tuple[str, str]],
+    query_string: str,
+    json_bodies: Iterable[Any],
+    policy: RedactionPolicy,
+) -> frozenset[str]:
+    """The secret values of one exchange (to scrub them from text that quotes them)."""
+    found: set[str] = set()
+    for name, value in header_pairs:
+        if policy.secret_header(name):
+            found.add(value)
+            found.update(value.replace(";", " ").replace("=", " ").split())
+    for key, value in parse_qsl(query_string, keep_blank_values=True):
+        if SECRET_PARAMS.match(key):
+            found.add(value)
+    for body in json_bodies:
+        found.update(_removed(body, json_value(body, policy)))
+    # Short values ("1", "on") would mangle unrelated text and are no secret anyway.
+    return frozenset(value for value in found if len(value) >= 4 and value != MARK)
+
+
+def scrub_known(text: str, secrets: frozenset[str]) -> str:
+    """``text`` with shape-recognisable secrets and the given secret values replaced."""
+    text = scrub_text(text)
+    for secret in sorted(secrets, key=len, reverse=True):
+        if secret in text:
+            text = text.replace(secret, MARK)
+    return text
