@@ -139,7 +139,11 @@ class Validator:
         meta["violations"] = violations
         elapsed_ms = (time.monotonic() - meta["started"]) * 1000
         meta["duration_ms"] = elapsed_ms
-        lines = violation_lines(exchange_of(flow), violations, self.settings.policy)
+        lines = (
+            violation_lines(exchange_of(flow), violations, self.settings.policy)
+            if violations
+            else []
+        )
         errors = [line for v, line in zip(violations, lines, strict=True) if v.severity == "error"]
         warnings = [
             line for v, line in zip(violations, lines, strict=True) if v.severity != "error"
