@@ -6,7 +6,10 @@ import gzip
 import http.client
 import json
 import signal
+import subprocess
+import sys
 import threading
+import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -15,7 +18,7 @@ import brotli
 import pytest
 import zstandard
 
-from tests.procs import vstape_server
+from tests.procs import ROOT, free_port, vstape_server
 from vstape.cassettes import load
 
 STORE = json.dumps(
@@ -129,3 +132,46 @@ def test_client_gets_upstream_bytes_and_cassette_gets_them_decoded(
         assert "content-encoding" not in item.response.headers
         assert "transfer-encoding" not in item.response.headers
     assert recorded["/v1/files/file-1/content"].response.body.bytes == BINARY
+
+
+def test_mitmdump_script_entry_records_per_route(tmp_path: Path, upstream: int) -> None:
+    """`mitmdump -s proxy_addons/vstape_addons.py --set vstape_cassette_dir=DIR` as documented."""
+    port = free_port()
+    out = tmp_path / "recorded"
+    proc = subprocess.Popen(
+        [
+            str(Path(sys.executable).with_name("mitmdump")),
+            "--mode",
+            f"reverse:http://127.0.0.1:{upstream}",
+            "--listen-host",
+            "127.0.0.1",
+            "-p",
+            str(port),
+            "-s",
+            "proxy_addons/vstape_addons.py",
+            "--set",
+            f"vstape_cassette_dir={out}",
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        body = b""
+        for _ in range(200):  # up to ~10 s for mitmdump to listen
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+                conn.request("GET", "/v1/vector_stores/vs_plain", headers={"authorization": "x"})
+                body = conn.getresponse().read()
+                conn.close()
+                break
+            except ConnectionRefusedError:
+                time.sleep(0.05)
+        assert body == STORE
+    finally:
+        proc.send_signal(signal.SIGINT)
+        log, _ = proc.communicate(timeout=30)
+    assert "vstape get_vector_store 200" in log
+    [item] = load(out / "get_vector_store.yaml").interactions
+    assert item.request.uri == "https://api.openai.com/v1/vector_stores/vs_plain"
