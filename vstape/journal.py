@@ -32,20 +32,21 @@ class CassetteWriter:
         self._lock = threading.Lock()
         self.count = 0
 
-    def _make_appendable(self) -> None:
-        """Start the file, or rewrite a cassette from elsewhere into the appendable layout."""
-        if self.path.exists():
+    def _is_appendable(self) -> bool:
+        try:
             with open(self.path, "rb") as handle:
-                if handle.read(len(APPENDABLE_HEAD)) == APPENDABLE_HEAD:
-                    return
-            items = [dump_item(i) for i in load(self.path).interactions]
-        else:
-            items = []
-        write_atomic(self.path, APPENDABLE_HEAD + b"".join(items))
+                return handle.read(len(APPENDABLE_HEAD)) == APPENDABLE_HEAD
+        except FileNotFoundError:
+            return False
 
     def _append_yaml(self, items: list[bytes]) -> None:
-        self._make_appendable()
         data = b"".join(items)
+        if not self._is_appendable():
+            # New file, or a cassette from elsewhere: (re)written atomically *with* the new
+            # items, so the file never exists with an empty `interactions:` (null) list.
+            old = [dump_item(i) for i in load(self.path).interactions] if self.path.exists() else []
+            write_atomic(self.path, APPENDABLE_HEAD + b"".join(old) + data)
+            return
         fd = os.open(self.path, os.O_WRONLY | os.O_APPEND)
         try:
             start = os.fstat(fd).st_size  # stable: we hold the lock
