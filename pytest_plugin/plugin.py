@@ -14,7 +14,17 @@ from typing import Any
 
 import pytest
 
+from pytest_plugin.fixtures import (  # noqa: F401 - fixtures are found by name
+    RESPONSE_FIXTURES,
+    _vstape_emulator_server,
+    async_openai_client,
+    openai_client,
+    vector_store_emulator,
+    vstape_replay,
+)
 from pytest_plugin.settings import CHOICES, HELP, Settings, resolve
+
+globals().update(RESPONSE_FIXTURES)  # one `<route>_response` fixture per route
 
 _SETTINGS_KEY = pytest.StashKey[Settings]()
 
@@ -54,7 +64,7 @@ def pytest_configure(config: pytest.Config) -> None:
     """Register the marker with its signature."""
     config.addinivalue_line(
         "markers",
-        "vstape(validate='error', unused='warn', exhausted='repeat-last', format='yaml', fast_forward=True): "
+        "vstape(validate='error', unused='warn', exhausted='repeat-last', format='yaml', fast_forward=True, match='exact'): "
         "per-test vstape replay settings (they beat the command line and ini)",
     )
 

@@ -11,6 +11,7 @@ Validate = Literal["error", "warn", "off"]
 Unused = Literal["fail", "warn", "off"]
 Exhausted = Literal["repeat-last", "fail"]
 Format = Literal["yaml", "json"]
+Match = Literal["exact", "route"]
 
 CHOICES: dict[str, tuple[str, ...]] = {
     "validate": ("error", "warn", "off"),
@@ -18,6 +19,7 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "exhausted": ("repeat-last", "fail"),
     "format": ("yaml", "json"),
     "fast_forward": ("true", "false"),
+    "match": ("exact", "route"),
 }
 HELP: dict[str, str] = {
     "validate": "check every replayed response against its route's schema: error (fail the test), warn, off",
@@ -25,6 +27,7 @@ HELP: dict[str, str] = {
     "exhausted": "when identical requests outnumber their recordings: repeat-last response, or fail",
     "format": "cassette format for new recordings: yaml (vcrpy's) or json (msgspec-loaded, for large suites)",
     "fast_forward": "rewrite openai-poll-after-ms / retry-after(-ms) to 0 on replay so polls and retries do not sleep",
+    "match": "exact: method + path + query + JSON body; route: method + route template only (any ids, any body)",
 }
 
 
@@ -37,6 +40,7 @@ class Settings:
     exhausted: Exhausted = "repeat-last"
     format: Format = "yaml"
     fast_forward: bool = True
+    match: Match = "exact"
 
 
 DEFAULTS = Settings()

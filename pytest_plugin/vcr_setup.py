@@ -53,11 +53,14 @@ class ReplayWarning(UserWarning):
     """A replay problem reported but not failing the test (``warn`` modes)."""
 
 
-def _key(request: VcrRequest) -> RequestKey:
+def _key(request: VcrRequest, match: str = "exact") -> RequestKey:
     headers = (
         request.__dict__["_headers"] if isinstance(request, _LoadedRequest) else request.headers
     )
-    return request_key(request.method, request.uri, request.body, headers)
+    key = request_key(request.method, request.uri, request.body, headers)
+    if match == "route":  # any ids, any query, any body: the route's template decides
+        return RequestKey(key.method, key.template.split(" ", 1)[1], (), "")
+    return key
 
 
 def _is_identity(hook: Any) -> bool:
@@ -110,7 +113,9 @@ class IndexedCassette(Cassette):  # type: ignore[misc]
             super()._load()  # user hooks: vcrpy's own (copying) path
         else:
             self._load_fast()
-        self.index = ReplayIndex([_key(r) for r, _ in self.data], self.settings.exhausted)
+        self.index = ReplayIndex(
+            [_key(r, self.settings.match) for r, _ in self.data], self.settings.exhausted
+        )
 
     def _load_fast(self) -> None:
         """vcrpy's _load without a deep copy of every response (nothing filters them)."""
@@ -138,7 +143,7 @@ class IndexedCassette(Cassette):  # type: ignore[misc]
             if getattr(self, "_identity_filter", False)
             else self._before_record_request(request)
         )
-        result = (filtered, _key(filtered) if filtered else None)
+        result = (filtered, _key(filtered, self.settings.match) if filtered else None)
         request.__dict__["_vstape_key"] = result
         return result
 
@@ -149,7 +154,7 @@ class IndexedCassette(Cassette):  # type: ignore[misc]
         return ", ".join(f for f in files if f) or str(self._path)
 
     def __contains__(self, request: VcrRequest) -> bool:
-        return _key(request) in self.index
+        return _key(request, self.settings.match) in self.index
 
     def _miss(self, request: VcrRequest, key: RequestKey) -> VstapeReplayMiss:
         return VstapeReplayMiss(self.index.explain_miss(key, self.where, RERECORD), self, request)
