@@ -6,6 +6,7 @@ in an installed wheel (``vstape/_shipped_cassettes``, via hatch's force-include)
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 _PACKAGE = Path(__file__).resolve().parent
@@ -19,8 +20,21 @@ def shipped_dir() -> Path:
     return _PACKAGE.parent / "cassettes"
 
 
+_NAME = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
+
+
 def shipped_path(route: str, scenario: str = "ok") -> Path:
-    """The cassette of one route and scenario (it may not exist)."""
+    """The cassette of one route and scenario (it may not exist).
+
+    Both names must be plain identifiers: a name from a marker or the command line can
+    never reach outside the shipped folder (``../`` and absolute paths are refused).
+    """
+    for kind, name in (("route", route), ("scenario", scenario)):
+        if not _NAME.match(name):
+            raise ValueError(
+                f"invalid {kind} name {name!r}: use lower-case letters, digits and underscores "
+                "(e.g. get_vector_store, ok, rate_limited)"
+            )
     return shipped_dir() / route / f"{scenario}.yaml"
 
 
