@@ -1,0 +1,59 @@
+"""`vstape validate` on shipped, broken, malformed and hostile cassettes (exit codes 0/1/2)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+from tests.procs import ROOT, VSTAPE
+from vstape.cassettes import dump, load
+
+
+def _validate(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*VSTAPE, "validate", *args], capture_output=True, text=True, timeout=120, cwd=ROOT
+    )
+
+
+def test_shipped_cassettes_are_clean() -> None:
+    """`vstape validate cassettes/` exits 0: the shipped cassettes match the schemas."""
+    done = _validate(str(ROOT / "cassettes"))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "20 cassettes, 0 violations, 0 unusable" in done.stdout
+
+
+def test_violations_exit_1_with_file_interaction_and_path(tmp_path: Path) -> None:
+    """A response that breaks the schema is reported with file, interaction index and JSON path."""
+    cassette = load(ROOT / "cassettes" / "get_vector_store" / "ok.yaml")
+    body = json.loads(cassette.interactions[0].response.body.string)
+    body["usage_bytes"] = "lots"
+    cassette.interactions[0].response.body.string = json.dumps(body, indent=2)
+    dump(cassette, tmp_path / "bad.yaml")
+    done = _validate(
+        str(tmp_path), "--junit", str(tmp_path / "r.xml"), "--json", str(tmp_path / "r.json")
+    )
+    assert done.returncode == 1
+    assert f"{tmp_path / 'bad.yaml'}: interaction 0: GET" in done.stdout
+    assert "response $.usage_bytes: type: expected integer, got 'lots'" in done.stdout
+    suite = ET.parse(tmp_path / "r.xml").getroot()
+    assert suite.get("failures") == "1"
+    assert (
+        "usage_bytes"
+        in json.loads((tmp_path / "r.json").read_text())[str(tmp_path / "bad.yaml")][0]
+    )
+
+
+def test_malformed_and_hostile_yaml_exit_2(tmp_path: Path) -> None:
+    """Broken YAML names file and line; python tags are refused without running anything."""
+    (tmp_path / "broken.yaml").write_text("interactions:\n- request: {method: GET\n")
+    marker = tmp_path / "pwned"
+    (tmp_path / "evil.yaml").write_text(
+        f"interactions:\n- !!python/object/apply:os.system ['touch {marker}']\n"
+    )
+    done = _validate(str(tmp_path))
+    assert done.returncode == 2
+    assert "broken.yaml:3:" in done.stderr or "broken.yaml:2:" in done.stderr
+    assert "evil.yaml:2: " in done.stderr and "python object tags are never loaded" in done.stderr
+    assert not marker.exists()
