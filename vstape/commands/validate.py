@@ -1,23 +1,51 @@
 """Validate every interaction of vcrpy cassettes (YAML or JSON, ours or not) against the schemas.
 
     vstape validate cassettes/ out/demo/cassettes --strict --junit report.xml --json report.json
+    vstape validate cassettes/ --sarif vstape-validate.sarif
 
 Exit status: 0 clean, 1 violations, 2 unusable input (a cassette that cannot be loaded:
 the message names the file and the line).
+
+A response that vstape broke on purpose (``vstape.fault`` names a body fault such as
+``malformed_json``) is not a violation: it is counted as deliberately broken instead.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
-import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from pathlib import Path
 
-import msgspec
+from msgspec import UNSET
 
-from vstape.cassettes import CassetteError, load
+from vstape import redact
+from vstape.cassettes import CassetteError, Interaction, format_of, loads, write_atomic
+from vstape.faults import BY_SCENARIO
 from vstape.recording import Exchange, check
 from vstape.replay_server import cassette_files
+from vstape.reports import (
+    Finding,
+    Report,
+    Rule,
+    interaction_lines,
+    to_json,
+    to_junit,
+    to_sarif,
+    unusable,
+)
+from vstape.routes import match
+from vstape.violations import Kind, Violation
+
+RULES = (
+    Rule("type", "A JSON value has the wrong type for the schema of its route."),
+    Rule("constraint", "A value breaks a limit or an enum of the schema (length, range, pattern)."),
+    Rule("missing_field", "A required field is missing from a request or response body."),
+    Rule("drift", "A field the schema does not know (API drift; an error with --strict)."),
+    Rule("malformed_json", "A body that should be JSON does not parse."),
+    Rule("content_type", "The content-type does not fit the body the route expects."),
+    Rule("unknown_route", "A /v1/vector_stores path that no route matches."),
+)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -32,10 +60,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--junit", default="", metavar="FILE", help="write the findings as JUnit XML"
     )
+    parser.add_argument(
+        "--sarif",
+        default="",
+        metavar="FILE",
+        help="write the findings as SARIF 2.1.0 (GitHub code scanning); paths relative to the cwd",
+    )
 
 
-def _exchange(item: object) -> Exchange:
-    request, response = item.request, item.response  # type: ignore[attr-defined]
+def _exchange(item: Interaction) -> Exchange:
+    request, response = item.request, item.response
     body = request.body.encode() if isinstance(request.body, str) else (request.body or b"")
     return Exchange(
         method=request.method,
@@ -49,6 +83,49 @@ def _exchange(item: object) -> Exchange:
     )
 
 
+def _subject(item: Interaction) -> tuple[str, str | None]:
+    """``METHOD uri`` with query secrets redacted, and the route name."""
+    base, mark, query = item.request.uri.partition("?")
+    path = "/" + base.split("://", 1)[-1].split("/", 1)[-1]
+    found = match(item.request.method, path)
+    subject = f"{item.request.method} {base}{mark}{redact.query(query)}"
+    return subject, found.route.name if found else None
+
+
+def _finding(file: str, index: int, item: Interaction, v: Violation, line: int) -> Finding:
+    subject, route = _subject(item)
+    tag = "drift" if v.kind is Kind.UNKNOWN_FIELD else v.kind.value  # as Violation.line()
+    return Finding(
+        tool="validate",
+        rule=tag,
+        level="error",
+        file=file,
+        message=v.message,
+        interaction=index,
+        route=route,
+        subject=subject,
+        path=f"{v.side} {v.path}",
+        line=line,
+    )
+
+
+def _broken_on_purpose(item: Interaction) -> bool:
+    """The response body was corrupted by vstape's fault injection (a ``body`` scenario)."""
+    if item.vstape is UNSET or not item.vstape.fault:
+        return False
+    scenario = BY_SCENARIO.get(item.vstape.fault)
+    return scenario is not None and scenario.kind == "body"
+
+
+def _write(option: str, target: str, data: bytes) -> bool:
+    try:
+        write_atomic(target, data)
+    except OSError as err:
+        print(f"vstape validate: cannot write {option} {target}: {err}", file=sys.stderr)
+        return False
+    return True
+
+
 def run(args: argparse.Namespace) -> int:
     """Validate, print one line per finding, write the reports asked for."""
     try:
@@ -56,43 +133,46 @@ def run(args: argparse.Namespace) -> int:
     except CassetteError as err:
         print(f"vstape validate: {err}", file=sys.stderr)
         return 2
-    findings: dict[str, list[str]] = {}
-    unusable = 0
+    findings: list[Finding] = []
+    deliberate = 0
     for path in files:
+        name = str(path)
         try:
-            interactions = load(path).interactions
-        except CassetteError as err:
-            print(str(err), file=sys.stderr)
-            unusable += 1
+            data = path.read_bytes()
+            interactions = loads(data, fmt=format_of(path), where=name).interactions
+        except (CassetteError, OSError) as err:
+            message = str(err) if isinstance(err, CassetteError) else f"{name}: {err.strerror}"
+            print(message, file=sys.stderr)
+            findings.append(unusable("validate", name, message))
             continue
-        lines = findings.setdefault(str(path), [])
+        lines = interaction_lines(data, format_of(path), len(interactions))
         for index, item in enumerate(interactions):
+            on_purpose = _broken_on_purpose(item)
+            deliberate += on_purpose
             for violation in check(_exchange(item), strict=args.strict):
+                if on_purpose and violation.side == "response":
+                    continue
                 if violation.severity == "error" or args.strict:
-                    lines.append(
-                        f"interaction {index}: {item.request.method} {item.request.uri}: {violation.line()}"
-                    )
-    errors = sum(len(v) for v in findings.values())
-    for name, lines in findings.items():
-        for line in lines:
-            print(f"{name}: {line}")
-    print(f"vstape validate: {len(files)} cassettes, {errors} violations, {unusable} unusable")
-    if args.json:
-        Path(args.json).write_bytes(msgspec.json.format(msgspec.json.encode(findings), indent=2))
-    if args.junit:
-        suite = ET.Element(
-            "testsuite",
-            name="vstape-validate",
-            tests=str(len(findings)),
-            failures=str(sum(1 for v in findings.values() if v)),
+                    findings.append(_finding(name, index, item, violation, lines[index]))
+    report = Report("validate", [str(p) for p in files], findings, RULES)
+    for finding in findings:
+        if finding.interaction is not None:
+            print(finding.text())
+    print(
+        f"vstape validate: {len(files)} cassettes, {report.problems} violations, "
+        f"{report.unusable} unusable"
+        + (
+            f", {deliberate} responses broken on purpose (vstape.fault) not checked"
+            if deliberate
+            else ""
         )
-        for name, lines in findings.items():
-            case = ET.SubElement(suite, "testcase", classname="vstape.cassettes", name=name)
-            if lines:
-                ET.SubElement(case, "failure", message=f"{len(lines)} violations").text = "\n".join(
-                    lines
-                )
-        ET.ElementTree(suite).write(args.junit, encoding="utf-8", xml_declaration=True)
-    if unusable:
+    )
+    outputs: tuple[tuple[str, str, Callable[[], bytes]], ...] = (
+        ("--json", args.json, lambda: to_json(report)),
+        ("--junit", args.junit, lambda: to_junit(report)),
+        ("--sarif", args.sarif, lambda: to_sarif(report, Path.cwd())),
+    )
+    written = [_write(option, target, render()) for option, target, render in outputs if target]
+    if report.unusable or not all(written):
         return 2
-    return 1 if errors else 0
+    return 1 if report.problems else 0
