@@ -19,6 +19,7 @@ from __future__ import annotations
 import base64
 import os
 import re
+import stat
 import tempfile
 from pathlib import Path
 from typing import Any, Literal
@@ -40,6 +41,7 @@ __all__ = [
     "dumps",
     "load",
     "loads",
+    "read_bytes",
     "write_atomic",
 ]
 
@@ -167,8 +169,29 @@ def _yaml_document(data: bytes, where: str) -> Any:
             else "fix the YAML syntax or re-record the cassette"
         )
         raise CassetteError(f"{where}{line}: not a loadable cassette: {detail}; {hint}") from err
+    except yaml.reader.ReaderError as err:  # not UTF-8, or a control character
+        row = data[: err.position].count(b"\n") + 1
+        raise CassetteError(
+            f"{where}:{row}: not a loadable cassette: {err.reason} (character "
+            f"#x{err.character:02x} at byte {err.position}); a YAML cassette is UTF-8 text "
+            "without control characters - re-save it as UTF-8 and keep binary bodies as "
+            "!!binary, or re-record it"
+        ) from err
     except yaml.YAMLError as err:
         raise CassetteError(f"{where}: not a loadable cassette: {err}") from err
+
+
+def _too_big(where: str, size: int) -> str:
+    return (
+        f"{where}: refused: {size} bytes is larger than the {MAX_BYTES}-byte cap "
+        "(vstape.cassettes.MAX_BYTES); record into several smaller cassettes "
+        "(`vstape record --cassette-dir` writes one per route; replay and validate take folders)"
+    )
+
+
+def _json_line(data: bytes, err: msgspec.DecodeError) -> str:
+    found = re.search(r"\(byte (\d+)\)", str(err))
+    return f":{data[: int(found.group(1))].count(b'\n') + 1}" if found else ""
 
 
 def loads(
@@ -176,7 +199,7 @@ def loads(
 ) -> Cassette:
     """Parse and validate a cassette from bytes."""
     if len(data) > MAX_BYTES:
-        raise CassetteError(f"{where}: refused: larger than {MAX_BYTES} bytes")
+        raise CassetteError(_too_big(where, len(data)))
     try:
         if fmt == "json":
             return msgspec.json.decode(data, type=Cassette)
@@ -191,7 +214,15 @@ def loads(
             "response: {status: {code, message}, headers, body: {string}}}]}"
         ) from err
     except msgspec.DecodeError as err:
-        raise CassetteError(f"{where}: not valid JSON: {err}") from err
+        raise CassetteError(
+            f"{where}{_json_line(data, err)}: not valid JSON: {err}; a JSON cassette is "
+            "UTF-8 JSON as `vstape record --format json` writes it - fix it or re-record it"
+        ) from err
+    except RecursionError:  # msgspec's depth guard: only a damaged or hostile file nests so
+        raise CassetteError(
+            f"{where}: refused: nested too deeply to load (a cassette is a few levels of "
+            "mappings and its bodies are strings); the file is damaged or hostile - re-record it"
+        ) from None
 
 
 def format_of(path: str | os.PathLike[str]) -> Literal["yaml", "json"]:
@@ -199,13 +230,33 @@ def format_of(path: str | os.PathLike[str]) -> Literal["yaml", "json"]:
     return "json" if str(path).endswith(".json") else "yaml"
 
 
-def load(path: str | os.PathLike[str]) -> Cassette:
-    """Load and validate the cassette at ``path`` (YAML or JSON by suffix)."""
+def read_bytes(path: str | os.PathLike[str]) -> bytes:
+    """The raw bytes of the cassette at ``path``, checked before anything is read.
+
+    A file over :data:`MAX_BYTES`, a folder, a device or a FIFO is refused (CassetteError)
+    from ``stat`` alone: never read into memory, never blocked on.
+    """
     try:
-        data = Path(path).read_bytes()
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode):
+            raise CassetteError(
+                f"{path}: not a regular file; a cassette is a .yaml, .yml or .json file"
+            )
+        if info.st_size > MAX_BYTES:
+            raise CassetteError(_too_big(str(path), info.st_size))
+        with open(path, "rb") as handle:
+            return handle.read(MAX_BYTES + 1)  # bounded even if the file grows meanwhile
     except FileNotFoundError:
         raise CassetteError(f"{path}: no such cassette") from None
-    return loads(data, fmt=format_of(path), where=str(path))
+    except OSError as err:
+        raise CassetteError(
+            f"{path}: cannot read the cassette: {err.strerror}; check the path and its permissions"
+        ) from None
+
+
+def load(path: str | os.PathLike[str]) -> Cassette:
+    """Load and validate the cassette at ``path`` (YAML or JSON by suffix)."""
+    return loads(read_bytes(path), fmt=format_of(path), where=str(path))
 
 
 # -- dumping ----------------------------------------------------------------------------
