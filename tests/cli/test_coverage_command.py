@@ -1,0 +1,361 @@
+"""`vstape coverage`: the route x scenario matrix as a table, JSON and an HTML page.
+
+The page is rendered by headless Chromium (Debian's `chromium` package): a screenshot
+must show the green covered and grey uncovered cells, and the DOM one row per route.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PIL import Image
+
+from tests.procs import ROOT, VSTAPE
+from vstape.cassettes import (
+    Cassette,
+    Interaction,
+    InteractionMeta,
+    Request,
+    Response,
+    ResponseBody,
+    Status,
+    dump,
+)
+from vstape.coverage import COVERED_RGB, UNCOVERED_RGB, derive_scenario
+from vstape.faults import CATALOG, scenarios_for
+from vstape.routes import ROUTES
+
+API = "https://api.openai.com/v1"
+JSON = {"content-type": ["application/json"]}
+CHROMIUM = shutil.which("chromium") or (
+    "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
+)
+
+
+def _item(
+    method: str,
+    path: str,
+    status: int,
+    body: str = "{}",
+    headers: dict[str, list[str]] | None = None,
+    scenario: str | None = None,
+) -> Interaction:
+    meta = InteractionMeta(scenario=scenario) if scenario else InteractionMeta()
+    return Interaction(
+        Request(method, API + path, None, {}),
+        Response(Status(status, ""), JSON if headers is None else headers, ResponseBody(body)),
+        meta,
+    )
+
+
+def _error(code: str | None, kind: str = "invalid_request_error") -> str:
+    return json.dumps({"error": {"message": "m", "type": kind, "param": None, "code": code}})
+
+
+def _hand_made(folder: Path) -> Path:
+    """Two cassettes covering a known set of cells (and one unmatched path, one odd status)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    dump(
+        Cassette(
+            [
+                _item("GET", "/vector_stores/vs_1", 200),
+                _item("GET", "/vector_stores/vs_1", 404, _error(None)),
+                _item("GET", "/vector_stores/vs_1", 404, _error(None)),
+                _item("GET", "/vector_stores", 429, _error("rate_limit_exceeded", "requests")),
+                _item(
+                    "GET", "/vector_stores", 429, _error("insufficient_quota", "insufficient_quota")
+                ),
+                _item("GET", "/vector_stores", 429, "{}"),
+                _item("GET", "/vector_stores", 418, "{}"),
+            ]
+        ),
+        folder / "a.yaml",
+    )
+    dump(
+        Cassette(
+            [
+                _item(
+                    "POST",
+                    "/vector_stores",
+                    502,
+                    "<html>bad gateway</html>",
+                    {"content-type": ["text/html"]},
+                ),
+                _item(
+                    "POST", "/vector_stores", 504, _error("read_timeout", "vstape_transport_fault")
+                ),
+                _item(
+                    "POST",
+                    "/vector_stores",
+                    429,
+                    _error("rate_limit_exceeded"),
+                    scenario="retry_then_ok",
+                ),
+                _item("POST", "/vector_stores", 200, scenario="retry_then_ok"),
+                _item("GET", "/vector_stores/vs_1/bogus", 200),
+            ]
+        ),
+        folder / "b.yaml",
+    )
+    return folder
+
+
+def _coverage(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*VSTAPE, "coverage", *args], capture_output=True, text=True, timeout=120, cwd=cwd
+    )
+
+
+def _parse_table(stdout: str) -> dict[str, dict[str, str]]:
+    """The terminal table back into {route: {column: mark}} (marks: count, '.', '')."""
+    lines = stdout.splitlines()
+    first = lines[0]
+    name_width = len(first) - len(first.lstrip()) - 2  # "ok" ends the first cell, width 3
+    columns = []
+    for line in lines:
+        if line.startswith("-"):
+            break
+        columns.append(line.rsplit(" ", 1)[-1])
+    columns = columns[:-1]  # the last header line is "cells  statuses"
+    rows = {}
+    for line in lines[len(columns) + 2 :]:
+        if line.startswith("-"):
+            break
+        route = line[:name_width].strip()
+        cells = [
+            line[name_width + 3 * j : name_width + 3 * (j + 1)].strip() for j in range(len(columns))
+        ]
+        rows[route] = dict(zip(columns, cells, strict=True))
+    return rows
+
+
+def _applicable() -> int:
+    return sum(1 + len(scenarios_for(r)) for r in ROUTES)
+
+
+@pytest.mark.parametrize(
+    ("status", "headers", "body", "scenario"),
+    [
+        (201, JSON, b"{}", "ok"),
+        (400, JSON, _error("object_above_max_properties").encode(), "bad_request"),
+        (429, JSON, _error("rate_limit_exceeded", "requests").encode(), "rate_limited"),
+        (429, JSON, _error(None, "insufficient_quota").encode(), "insufficient_quota"),
+        (429, JSON, b"{}", "status_429"),
+        (502, JSON, _error("bad_gateway", "server_error").encode(), "bad_gateway"),
+        (502, {"content-type": ["text/html"]}, b"<html></html>", "html_error_page"),
+        (
+            504,
+            JSON,
+            _error("connect_timeout", "vstape_transport_fault").encode(),
+            "connect_timeout",
+        ),
+        (504, JSON, _error("gateway_timeout", "server_error").encode(), "gateway_timeout"),
+        (418, JSON, b"{}", "status_418"),
+    ],
+)
+def test_scenario_is_derived_where_unambiguous(
+    status: int, headers: dict[str, list[str]], body: bytes, scenario: str
+) -> None:
+    """Without vstape's record: 2xx is ok, the status and error code pick a catalog scenario."""
+    assert derive_scenario(status, headers, body) == scenario
+
+
+def test_table_has_exact_cells(tmp_path: Path) -> None:
+    """Counts where interactions are, '.' where an applicable cell is empty, blank when n/a."""
+    done = _coverage(str(_hand_made(tmp_path)))
+    assert done.returncode == 0, done.stdout + done.stderr
+    rows = _parse_table(done.stdout)
+    assert list(rows) == [r.name for r in ROUTES]
+    columns = list(rows["get_vector_store"])
+    assert columns == ["ok", *(s.name for s in CATALOG), "status_418", "status_429"]
+    expected = {
+        "get_vector_store": {"ok": "1", "not_found": "2"},
+        "list_vector_stores": {
+            "rate_limited": "1",
+            "insufficient_quota": "1",
+            "status_418": "1",
+            "status_429": "1",
+        },
+        "create_vector_store": {"html_error_page": "1", "read_timeout": "1", "retry_then_ok": "2"},
+    }
+    for route in ROUTES:
+        applies = {"ok", *(s.name for s in scenarios_for(route))}
+        for column, mark in rows[route.name].items():
+            want = expected.get(route.name, {}).get(column)
+            if want is None:
+                want = "." if column in applies else ""
+            assert mark == want, (route.name, column)
+    assert rows["list_vector_stores"]["not_found"] == ""  # no id: a 404 cannot happen
+    assert rows["list_vector_stores"]["conflict"] == ""
+    assert f"7 of {_applicable()} route x scenario cells covered" in done.stdout
+    assert "12 interactions in 2 cassettes, 1 matching no route" in done.stdout
+
+
+def test_json_has_exact_cells_and_unmatched(tmp_path: Path) -> None:
+    """The JSON matrix: exact cells with statuses, misses, totals, unmatched interactions."""
+    _hand_made(tmp_path / "in")
+    done = _coverage("in", "--json", "out/c.json", cwd=tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    report = json.loads((tmp_path / "out" / "c.json").read_text())
+    assert report["summary"] == {
+        "covered": 7,
+        "applicable": _applicable(),
+        "percent": round(700 / _applicable(), 2),
+        "interactions": 12,
+        "cassettes": 2,
+        "unmatched": 1,
+    }
+    routes = report["routes"]
+    assert set(routes) == {r.name for r in ROUTES}
+    assert routes["get_vector_store"]["cells"] == {
+        "ok": {"count": 1, "statuses": {"200": 1}, "applies": True},
+        "not_found": {"count": 2, "statuses": {"404": 2}, "applies": True},
+    }
+    assert routes["create_vector_store"]["cells"] == {
+        "html_error_page": {"count": 1, "statuses": {"502": 1}, "applies": True},
+        "read_timeout": {"count": 1, "statuses": {"504": 1}, "applies": True},
+        "retry_then_ok": {"count": 2, "statuses": {"200": 1, "429": 1}, "applies": True},
+    }
+    assert routes["list_vector_stores"]["cells"]["status_418"] == {
+        "count": 1,
+        "statuses": {"418": 1},
+        "applies": False,
+    }
+    assert "ok" in routes["list_vector_stores"]["missing"]
+    assert "not_found" not in routes["list_vector_stores"]["missing"]
+    assert routes["get_vector_store"]["covered"] == 2
+    assert routes["delete_file"]["interactions"] == 0 and routes["delete_file"]["cells"] == {}
+    assert report["totals"]["not_found"] == 2 and report["totals"]["retry_then_ok"] == 2
+    assert report["unmatched"] == [
+        {
+            "file": str(Path("in") / "b.yaml"),
+            "interaction": 4,
+            "method": "GET",
+            "path": "/v1/vector_stores/vs_1/bogus",
+            "status": 200,
+            "scenario": "ok",
+        }
+    ]
+
+
+def test_fail_under(tmp_path: Path) -> None:
+    """--fail-under exits 1 below the threshold, 0 at or above it, 2 for a bad percentage."""
+    folder = str(_hand_made(tmp_path))
+    low = _coverage(folder, "--fail-under", "50")
+    assert low.returncode == 1 and "under --fail-under 50%" in low.stderr
+    assert _coverage(folder, "--fail-under", "1").returncode == 0
+    bad = _coverage(folder, "--fail-under", "lots")
+    assert bad.returncode == 2 and "'lots' is not a percentage" in bad.stderr
+
+
+def test_unusable_cassette_exit_2_with_file_and_line(tmp_path: Path) -> None:
+    """A cassette that cannot be loaded: exit 2, its file and line on stderr; a missing path too."""
+    _hand_made(tmp_path)
+    (tmp_path / "x.yaml").write_text("interactions:\n- request: {method: GET\n")
+    done = _coverage(str(tmp_path))
+    assert done.returncode == 2
+    assert f"{tmp_path / 'x.yaml'}:" in done.stderr and "not a loadable cassette" in done.stderr
+    assert "cells covered" in done.stdout  # the others are still counted
+    missing = _coverage(str(tmp_path / "nope"))
+    assert missing.returncode == 2 and "no such cassette or folder" in missing.stderr
+
+
+def test_shipped_cassettes_cover_every_route_ok(tmp_path: Path) -> None:
+    """`vstape coverage cassettes/` exits 0 and every route's ok cell is covered."""
+    done = _coverage("cassettes", "--json", str(tmp_path / "c.json"))
+    assert done.returncode == 0, done.stdout + done.stderr
+    report = json.loads((tmp_path / "c.json").read_text())
+    for route in ROUTES:
+        assert report["routes"][route.name]["cells"]["ok"]["count"] >= 1, route.name
+    assert report["summary"]["unmatched"] == 0
+    assert f"of {_applicable()} route x scenario cells covered" in done.stdout
+
+
+class _Rows(HTMLParser):
+    """Collects the data-route of every <tr class="route">."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.routes: list[str] = []
+        self.scripts = 0
+        self.external: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if tag == "tr" and found.get("class") == "route":
+            self.routes.append(found.get("data-route") or "")
+        if tag == "script":
+            self.scripts += 1
+        for key in ("src", "href"):
+            if found.get(key):
+                self.external.append(str(found[key]))
+
+
+def _chromium(user_data: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    assert CHROMIUM is not None
+    return subprocess.run(
+        [
+            CHROMIUM,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--force-color-profile=srgb",
+            "--hide-scrollbars",
+            f"--user-data-dir={user_data}",
+            *args,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def _near(pixel: Any, rgb: tuple[int, int, int], tolerance: int = 4) -> bool:
+    return all(abs(a - b) <= tolerance for a, b in zip(pixel[:3], rgb, strict=True))
+
+
+@pytest.mark.skipif(
+    CHROMIUM is None,
+    reason="headless Chromium is not installed: `apt-get install -y chromium` (as root; .ci/run does it)",
+)
+def test_html_page_renders_the_matrix_in_chromium(tmp_path: Path) -> None:
+    """Screenshot: green covered and grey uncovered cells are really drawn; DOM: a row per route."""
+    _hand_made(tmp_path / "in")
+    page = tmp_path / "coverage.html"
+    done = _coverage(str(tmp_path / "in"), "--html", str(page))
+    assert done.returncode == 0, done.stdout + done.stderr
+    source = _Rows()
+    source.feed(page.read_text(encoding="utf-8"))
+    assert source.scripts == 0 and source.external == []  # self-contained, no JS needed
+
+    shot = tmp_path / "coverage.png"
+    run = _chromium(
+        tmp_path / "profile-1", f"--screenshot={shot}", "--window-size=1400,1000", page.as_uri()
+    )
+    assert shot.exists(), run.stderr[-2000:]
+    with Image.open(shot) as image:
+        assert image.size == (1400, 1000)
+        colors = image.convert("RGB").getcolors(maxcolors=1 << 24) or []
+    green = sum(n for n, rgb in colors if _near(rgb, COVERED_RGB))
+    grey = sum(n for n, rgb in colors if _near(rgb, UNCOVERED_RGB))
+    cell = 30 * 20  # a cell is 34 x 24 px: at least this much of it is background
+    assert green >= 7 * cell, green  # 7 covered cells (plus the legend swatch and the bar)
+    assert grey >= 100 * cell, grey  # hundreds of uncovered cells
+
+    dom = _chromium(tmp_path / "profile-2", "--dump-dom", page.as_uri())
+    assert dom.returncode == 0, dom.stderr[-2000:]
+    rendered = _Rows()
+    rendered.feed(dom.stdout)
+    assert rendered.routes == [r.name for r in ROUTES]
+    assert "7 of" in dom.stdout and "route x scenario cells covered" in dom.stdout
