@@ -13,7 +13,14 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from vstape.cassettes import CassetteError, Interaction, format_of, loads, write_atomic
+from vstape.cassettes import (
+    CassetteError,
+    Interaction,
+    format_of,
+    loads,
+    read_bytes,
+    write_atomic,
+)
 from vstape.lint import lint_interaction
 from vstape.replay_server import cassette_files
 from vstape.reports import (
@@ -98,10 +105,10 @@ def run(args: argparse.Namespace) -> int:
     for path in files:
         name = str(path)
         try:
-            data = path.read_bytes()
+            data = read_bytes(path)  # refuses FIFOs, devices and huge files from stat alone
             interactions = loads(data, fmt=format_of(path), where=name).interactions
-        except (CassetteError, OSError) as err:
-            message = str(err) if isinstance(err, CassetteError) else f"{name}: {err.strerror}"
+        except CassetteError as err:
+            message = str(err)
             print(message, file=sys.stderr)
             findings.append(unusable("lint", name, message))
             continue
