@@ -8,10 +8,16 @@ vcrpy too). JSON cassettes are rewritten atomically (temp file, fsync, rename).
 
 Every append holds an exclusive ``flock`` on ``<path>.lock``, so threads, pytest-xdist
 workers and several proxies can share a cassette without losing or interleaving items.
+
+A failed append (disk full, read-only filesystem, a folder where the file should be)
+raises :class:`CassetteWriteError`, which names the file, the OS error and the fix, and
+leaves the cassette exactly as it was; the next append tries again, so recording resumes
+by itself once the cause is gone.
 """
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import os
 import threading
@@ -21,6 +27,33 @@ from pathlib import Path
 from vstape.cassettes import Interaction, assemble, dump_item, format_of, load, write_atomic
 
 APPENDABLE_HEAD = b"version: 1\ninteractions:\n"
+
+_ELSEWHERE = "or record elsewhere (--cassette FILE / --cassette-dir DIR)"
+
+
+class CassetteWriteError(OSError):
+    """An append failed; the cassette is unchanged. The message says which file, why, and the fix."""
+
+
+def _write_error(path: Path, err: OSError) -> CassetteWriteError:
+    folder = path.parent
+    hints = {
+        errno.ENOSPC: f"free space on the disk holding {folder} {_ELSEWHERE}",
+        errno.EDQUOT: f"raise the disk quota for {folder} {_ELSEWHERE}",
+        errno.EROFS: f"{folder} is on a read-only filesystem: remount it read-write {_ELSEWHERE}",
+        errno.EACCES: f"make {folder} writable for this user {_ELSEWHERE}",
+        errno.EPERM: f"make {folder} writable for this user {_ELSEWHERE}",
+        errno.EISDIR: f"{path} is a folder: move it away {_ELSEWHERE}",
+        errno.ENOTDIR: f"a parent of {path} is a regular file, not a folder: move it away {_ELSEWHERE}",
+        errno.EEXIST: f"a parent of {path} is a regular file, not a folder: move it away {_ELSEWHERE}",
+    }
+    hint = hints.get(err.errno or 0, f"fix the cause {_ELSEWHERE}")
+    culprit = f" ({err.filename})" if err.filename and str(err.filename) != str(path) else ""
+    return CassetteWriteError(
+        err.errno,
+        f"{err.strerror or err}{culprit}: {path} is unchanged and keeps every interaction "
+        f"recorded before; {hint}. Recording resumes by itself once writes succeed",
+    )
 
 
 class CassetteWriter:
@@ -54,10 +87,10 @@ class CassetteWriter:
                 written = os.write(fd, data)  # one write: never half an item
                 while written < len(data):  # short write (full disk): finish or fail below
                     written += os.write(fd, data[written:])
+                os.fsync(fd)  # a failed fsync (EIO, ENOSPC on NFS) is a failed append too
             except OSError:
                 os.ftruncate(fd, start)  # never leave half an item behind
                 raise
-            os.fsync(fd)
         finally:
             os.close(fd)
 
@@ -78,17 +111,20 @@ class CassetteWriter:
         if not interactions:
             return
         items = [dump_item(i, self.fmt) for i in interactions]
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self._lock, open(f"{self.path}.lock", "a+b") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
-            try:
-                if self.fmt == "json":
-                    self._append_json(items)
-                else:
-                    self._append_yaml(items)
-                self.count += len(items)
-            finally:
-                fcntl.flock(lock, fcntl.LOCK_UN)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with self._lock, open(f"{self.path}.lock", "a+b") as lock:
+                fcntl.flock(lock, fcntl.LOCK_EX)
+                try:
+                    if self.fmt == "json":
+                        self._append_json(items)
+                    else:
+                        self._append_yaml(items)
+                    self.count += len(items)
+                finally:
+                    fcntl.flock(lock, fcntl.LOCK_UN)
+        except OSError as err:
+            raise _write_error(self.path, err) from err
 
     def close(self) -> None:
         """Remove the lock file if nobody else holds it (the cassette is already complete)."""
