@@ -71,7 +71,15 @@ class Recorder:
         if target is None:
             return
         exchange = exchange_of(flow, meta.get("duration_ms"), self.settings.policy.keep_host)
-        interaction = to_interaction(exchange, self.settings.policy, meta.get("violations"))
+        fault = flow.metadata.get("vstape_fault") or {}  # set by proxy_addons/faults.py
+        step = fault.get("step")
+        interaction = to_interaction(
+            exchange,
+            self.settings.policy,
+            meta.get("violations"),
+            scenario=fault.get("scenario"),
+            fault=step if step not in (None, "ok") else None,
+        )
         try:
             await self._commit(target, interaction)
         except Exception as err:  # disk full, foreign file...

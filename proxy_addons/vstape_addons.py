@@ -4,7 +4,8 @@ Usage:
     mitmdump --mode reverse:https://api.openai.com -p 8080 \
         -s proxy_addons/vstape_addons.py --set vstape_cassette_dir=cassettes/recorded
 
-Options: every ``vstape_*`` option of proxy_addons/settings.py (``--set name=value``).
+Options: every ``vstape_*`` option of proxy_addons/settings.py and the ``vstape_fault*``
+options of proxy_addons/faults.py (``--set name=value``).
 """
 
 from __future__ import annotations
@@ -15,7 +16,9 @@ from pathlib import Path
 if __package__ in (None, ""):  # loaded by `mitmdump -s proxy_addons/vstape_addons.py`
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from proxy_addons.faults import FaultEnactor, FaultInjector
 from proxy_addons.recorder import Recorder
 from proxy_addons.validator import Validator
 
-addons = [Validator(), Recorder()]
+# Order matters: faults are decided first, enacted last (after they were recorded).
+addons = [FaultInjector(), Validator(), Recorder(), FaultEnactor()]

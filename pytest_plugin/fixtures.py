@@ -6,13 +6,19 @@ that importing the plugin stays cheap; ``tests`` check them against ``vstape.rou
 - ``<route>_response``: replays the shipped ``cassettes/<route>/ok.yaml`` for the test,
   matching by route template (call the SDK with any ids), and returns that response as a
   typed object (the vstape Struct of the route).
+- ``<route>_failure``: runs the test once per failure scenario of the route (parametrized
+  at collection, from the catalog in :mod:`vstape.faults`), replaying
+  ``cassettes/<route>/<scenario>.yaml`` and returning a :class:`Failure`.
 """
 
 from __future__ import annotations
 
+import importlib
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -41,31 +47,131 @@ ROUTE_NAMES: tuple[str, ...] = (
 )
 
 
+@dataclass(frozen=True)
+class Failure:
+    """One failure scenario of one route, as the shipped cassette replays it.
+
+    ``exception`` is what the official SDK raises (with its default retries); the other
+    fields come from the recorded response itself, so they match what the client sees.
+    """
+
+    route: str
+    scenario: str
+    kind: str
+    summary: str
+    status: int | None
+    """HTTP status the client receives; None for transport faults (no response at all)."""
+    error_type: str | None
+    error_code: str | None
+    param: str | None
+    message: str | None
+    headers: dict[str, str]
+    retried: bool
+    """Whether the SDK retries it before raising (it is replayed each time)."""
+    exception_name: str
+    cassette: Path
+
+    @property
+    def exception(self) -> type[BaseException]:
+        """The exception class the SDK raises: ``openai.RateLimitError``, ``json.JSONDecodeError``..."""
+        module, _, name = self.exception_name.rpartition(".")
+        found: type[BaseException] = getattr(importlib.import_module(module), name)
+        return found
+
+    def __str__(self) -> str:
+        status = "no response" if self.status is None else str(self.status)
+        code = f" {self.error_type}/{self.error_code}" if self.error_type else ""
+        again = ", retried" if self.retried else ""
+        return f"{self.route}/{self.scenario}: {status}{code} -> {self.exception_name}{again}"
+
+
+def describe_failure(route: str, scenario: str) -> Failure:
+    """The :class:`Failure` of a shipped scenario cassette (read from the cassette)."""
+    import msgspec
+
+    from vstape.cassettes import load
+    from vstape.faults import get
+    from vstape.shipped import shipped_path
+
+    entry = get(scenario)
+    path = shipped_path(route, scenario)
+    last = load(path).interactions[-1].response
+    error: dict[str, Any] = {}
+    try:
+        decoded = msgspec.json.decode(last.body.bytes)
+        if isinstance(decoded, dict) and isinstance(decoded.get("error"), dict):
+            error = decoded["error"]
+    except msgspec.DecodeError:
+        pass
+    transport = entry.kind == "transport"
+    return Failure(
+        route=route,
+        scenario=scenario,
+        kind=entry.kind,
+        summary=entry.summary,
+        status=None if transport else last.status.code,
+        error_type=None if transport else error.get("type"),
+        error_code=None if transport else error.get("code"),
+        param=None if transport else error.get("param"),
+        message=None if transport else error.get("message"),
+        headers={} if transport else {k: v[0] for k, v in last.headers.items() if v},
+        retried=entry.retried,
+        exception_name=entry.exception,
+        cassette=path,
+    )
+
+
+def failure_scenarios(route: str) -> list[str]:
+    """The failure scenarios shipped for ``route`` (what ``<route>_failure`` runs over)."""
+    from vstape.faults import scenarios_for
+
+    return [s.name for s in scenarios_for(route, shipped_only=True) if s.is_failure]
+
+
 @contextmanager
 def replay_shipped(route: str, scenario: str = "ok") -> Iterator[Any]:
-    """Replay ``cassettes/<route>/<scenario>.yaml`` by route template; yield its typed response."""
+    """Replay ``cassettes/<route>/<scenario>.yaml`` by route template.
+
+    Yields the typed response (the vstape Struct of the route) for ``ok`` and the
+    sequences (their final response), a :class:`Failure` for failure scenarios.
+    """
     import msgspec
     import vcr
 
     from pytest_plugin import vcr_setup
     from pytest_plugin.settings import Settings
     from vstape.cassettes import load
+    from vstape.faults import BY_SCENARIO
     from vstape.routes import get
     from vstape.shipped import shipped_path
 
     path = shipped_path(route, scenario)
     if not path.exists():
-        raise FileNotFoundError(f"no shipped cassette {path}; run `vstape cassettes regenerate`")
-    cassette = load(path)
+        known = ", ".join(["ok", *[s.name for s in _scenarios(route)]])
+        raise FileNotFoundError(
+            f"no shipped cassette {path}: {route} has the scenarios {known}; "
+            "run `vstape cassettes regenerate` if one is missing"
+        )
+    entry = BY_SCENARIO.get(scenario)
+    if entry is not None and entry.is_failure:
+        result: Any = describe_failure(route, scenario)
+    else:
+        body = load(path).interactions[-1].response.body.bytes
+        result = msgspec.json.decode(body, type=get(route).response)
     instance = vcr.VCR(record_mode="none")
     token = vcr_setup.CURRENT.set(Settings(match="route", unused="off"))
     try:
         vcr_setup.configure(instance, vcr_setup.CURRENT.get())
         with instance.use_cassette(str(path)):
-            body = cassette.interactions[0].response.body.bytes
-            yield msgspec.json.decode(body, type=get(route).response)
+            yield result
     finally:
         vcr_setup.CURRENT.reset(token)
+
+
+def _scenarios(route: str) -> list[Any]:
+    from vstape.faults import scenarios_for
+
+    return scenarios_for(route, shipped_only=True)
 
 
 def _response_fixture(route: str) -> Callable[..., Iterator[Any]]:
@@ -78,9 +184,36 @@ def _response_fixture(route: str) -> Callable[..., Iterator[Any]]:
     return pytest.fixture(name=f"{route}_response")(fixture)
 
 
+def _failure_fixture(route: str) -> Callable[..., Iterator[Any]]:
+    def fixture(request: pytest.FixtureRequest) -> Iterator[Any]:
+        with replay_shipped(route, request.param) as failure:
+            yield failure
+
+    fixture.__name__ = f"{route}_failure"
+    fixture.__doc__ = (
+        f"Runs the test once per failure scenario of {route} (cassettes/{route}/<scenario>.yaml, "
+        "any ids) and returns its Failure: status, error type/code, the SDK exception expected."
+    )
+    return pytest.fixture(name=f"{route}_failure")(fixture)
+
+
 RESPONSE_FIXTURES: dict[str, Any] = {
     f"{name}_response": _response_fixture(name) for name in ROUTE_NAMES
 }
+FAILURE_FIXTURES: dict[str, Any] = {
+    f"{name}_failure": _failure_fixture(name) for name in ROUTE_NAMES
+}
+FAILURE_FIXTURE_ROUTES: dict[str, str] = {f"{name}_failure": name for name in ROUTE_NAMES}
+
+
+def parametrize_failures(metafunc: pytest.Metafunc) -> None:
+    """Parametrize each ``<route>_failure`` a test uses over that route's failure scenarios."""
+    for fixturename in metafunc.fixturenames:
+        route = FAILURE_FIXTURE_ROUTES.get(fixturename)
+        if route is None:
+            continue
+        names = failure_scenarios(route)
+        metafunc.parametrize(fixturename, names, indirect=True, ids=names)
 
 
 @pytest.fixture

@@ -15,6 +15,8 @@ from typing import Any
 import pytest
 
 from pytest_plugin.fixtures import (  # noqa: F401 - fixtures are found by name
+    FAILURE_FIXTURE_ROUTES,
+    FAILURE_FIXTURES,
     RESPONSE_FIXTURES,
     _vstape_emulator_server,
     async_openai_client,
@@ -25,6 +27,7 @@ from pytest_plugin.fixtures import (  # noqa: F401 - fixtures are found by name
 from pytest_plugin.settings import CHOICES, HELP, Settings, resolve
 
 globals().update(RESPONSE_FIXTURES)  # one `<route>_response` fixture per route
+globals().update(FAILURE_FIXTURES)  # one `<route>_failure` fixture per route
 
 _SETTINGS_KEY = pytest.StashKey[Settings]()
 
@@ -67,6 +70,14 @@ def pytest_configure(config: pytest.Config) -> None:
         "vstape(validate='error', unused='warn', exhausted='repeat-last', format='yaml', fast_forward=True, match='exact'): "
         "per-test vstape replay settings (they beat the command line and ini)",
     )
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Run a test once per failure scenario of each ``<route>_failure`` fixture it uses."""
+    if any(name in FAILURE_FIXTURE_ROUTES for name in metafunc.fixturenames):
+        from pytest_plugin.fixtures import parametrize_failures
+
+        parametrize_failures(metafunc)
 
 
 def _marker_kwargs(item: pytest.Item) -> dict[str, Any]:

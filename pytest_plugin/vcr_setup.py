@@ -73,25 +73,27 @@ def _is_identity(hook: Any) -> bool:
     return False
 
 
-def _transport_error(fault: str, request: VcrRequest) -> Exception:
-    """The exception the client's own transport raises for this fault (httpx2 and httpx)."""
-    kinds = {
-        "read_timeout": "ReadTimeout",
-        "connect_timeout": "ConnectTimeout",
-        "connection_reset": "ReadError",
-    }
-    name = kinds.get(fault, "ReadError")
+def _transport_error(fault: str, request: VcrRequest) -> Exception | None:
+    """The exception the client's own transport raises for this fault (httpx2 and httpx).
+
+    None when the fault is not a transport fault (it replays as the recorded response).
+    """
+    from vstape.faults import BY_SCENARIO
+
+    scenario = BY_SCENARIO.get(fault)
+    name = scenario.transport_error if scenario is not None else None
+    if name is None:
+        return None
     bases = tuple(
         getattr(sys.modules[module], name)
         for module in ("httpx2", "httpx")
         if module in sys.modules
     )
+    message = f"vstape replayed fault {fault!r} ({scenario.summary if scenario else ''}): {request.method} {request.uri}"
     if not bases:
-        return ConnectionResetError(f"vstape replayed fault {fault}")
+        return ConnectionResetError(message)
     error_type = type(f"Replayed{name}", bases, {})
-    error: Exception = error_type(
-        f"vstape replayed fault {fault!r}: {request.method} {request.uri}"
-    )
+    error: Exception = error_type(message)
     return error
 
 
@@ -184,12 +186,17 @@ class IndexedCassette(Cassette):  # type: ignore[misc]
         self.play_counts[index] += 1
         response: dict[str, Any] = self.data[index][1]
         meta = response.get("vstape") or {}
-        if meta.get("fault") in ("read_timeout", "connect_timeout", "connection_reset"):
-            raise _transport_error(meta["fault"], request)
+        if meta.get("fault"):
+            error = _transport_error(meta["fault"], request)
+            if error is not None:
+                raise error
         if self.settings.validate != "off":
             self._validate(request, response, index)
         if self.settings.fast_forward:
-            response = {**response, "headers": fast_forward(response.get("headers") or {})}
+            response = {
+                **response,
+                "headers": fast_forward(response.get("headers") or {}, response["status"]["code"]),
+            }
         return response
 
     def _validate(self, request: VcrRequest, response: dict[str, Any], index: int) -> None:

@@ -102,7 +102,7 @@ class Scenario:
 
 RATE_LIMIT_HEADERS = (
     ("retry-after", "1"),
-    ("retry-after-ms", "1000"),
+    ("retry-after-ms", "20"),
     ("x-ratelimit-limit-requests", "300"),
     ("x-ratelimit-remaining-requests", "0"),
     ("x-ratelimit-reset-requests", "1s"),
@@ -125,7 +125,10 @@ CATALOG: tuple[Scenario, ...] = (
         status=401,
         error_type="invalid_request_error",
         error_code="invalid_api_key",
-        message="Incorrect API key provided: sk-proj-****. You can find your API key at https://platform.openai.com/account/api-keys.",
+        message=(
+            "Incorrect API key provided. You can find your API key at "
+            "https://platform.openai.com/account/api-keys."
+        ),
     ),
     Scenario(
         "permission_denied",
@@ -182,8 +185,8 @@ CATALOG: tuple[Scenario, ...] = (
         error_type="requests",
         error_code="rate_limit_exceeded",
         message=(
-            "Rate limit reached for requests on vector stores in organization org-**** on "
-            "requests per min (RPM): Limit 300, Used 300, Requested 1. Please try again in 1s. "
+            "Rate limit reached for vector store requests per min (RPM): Limit 300, Used 300, "
+            "Requested 1. Please try again in 20ms. "
             "Visit https://platform.openai.com/account/rate-limits to learn more."
         ),
         headers=RATE_LIMIT_HEADERS,
@@ -657,6 +660,8 @@ class FaultPlan:
         ``x-vstape-fault`` header); it wins over the specs. The step is the scenario's
         name, or for a sequence the member scenario of this request (``ok``: pass it on).
         """
+        if requested == "poll_sequence":  # a label: the upstream itself answers in_progress
+            return get(requested), "ok"
         if requested:
             return self._step(f"header:{requested}:{route.name}", get(requested))
         for position, spec in enumerate(self.specs):

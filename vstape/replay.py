@@ -19,14 +19,53 @@ Exhausted = Literal["repeat-last", "fail"]
 EXHAUSTED_POLICIES: tuple[Exhausted, ...] = ("repeat-last", "fail")
 FAST_FORWARD_HEADERS = ("openai-poll-after-ms", "retry-after", "retry-after-ms")
 TROUBLESHOOTING = "README.md#troubleshooting-a-request-that-does-not-match"
+RETRYABLE = frozenset({408, 409, 429})
+MAX_SERVER_DELAY_S = 120.0  # the SDK does not retry when the server asks for longer
+# The SDK sleeps exactly a server-directed delay in (0, 120] s; 0 or none means its own
+# exponential backoff (0.5 s, 1 s, ...). 1 ms keeps it on the server-directed path.
+FAST_RETRY_MS = "1"
+FAST_RETRY_S = "0.001"
 
 
-def fast_forward(headers: dict[str, list[str]]) -> dict[str, list[str]]:
-    """Headers with poll and retry delays set to 0 (the SDK then neither waits nor sleeps)."""
+def _seconds(value: str) -> float | None:
+    try:
+        return float(value)
+    except ValueError:
+        return None  # an HTTP date: left alone
+
+
+def fast_forward(headers: dict[str, list[str]], status: int | None = None) -> dict[str, list[str]]:
+    """Headers with poll and retry delays shortened so the SDK neither waits nor backs off.
+
+    ``openai-poll-after-ms`` becomes 0. A retry delay the SDK would honour (0 < d <= 120 s)
+    becomes 1 ms; a longer one stays (it means "do not retry"). A retryable ``status``
+    (408, 409, 429, 5xx) without a delay header, and not marked ``x-should-retry: false``,
+    gets ``retry-after-ms: 1`` so the SDK's backoff does not sleep either. What the client
+    decides (retry or not, how many times) is unchanged; only the waiting goes.
+    """
     changed = dict(headers)
+    has_delay = False
     for name in list(changed):
-        if name.lower() in FAST_FORWARD_HEADERS:
+        lower = name.lower()
+        if lower == "openai-poll-after-ms":
             changed[name] = ["0"]
+        elif lower in ("retry-after", "retry-after-ms"):
+            has_delay = True
+            values = changed[name]
+            delay = _seconds(values[0]) if values else None
+            if delay is None:
+                continue
+            seconds = delay / 1000 if lower == "retry-after-ms" else delay
+            if 0 < seconds <= MAX_SERVER_DELAY_S:
+                changed[name] = [FAST_RETRY_MS if lower == "retry-after-ms" else FAST_RETRY_S]
+    retryable = status is not None and (status in RETRYABLE or status >= 500)
+    if retryable and not has_delay:
+        refused = any(
+            k.lower() == "x-should-retry" and v and v[0].lower() == "false"
+            for k, v in changed.items()
+        )
+        if not refused:
+            changed["retry-after-ms"] = [FAST_RETRY_MS]
     return changed
 
 

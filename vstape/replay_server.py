@@ -100,7 +100,9 @@ class Replayer:
         item = self.interactions[index]
         meta = item.vstape if isinstance(item.vstape, InteractionMeta) else InteractionMeta()
         recorded = item.response.headers
-        replayed = fast_forward(recorded) if self.fast_forward else recorded
+        replayed = (
+            fast_forward(recorded, item.response.status.code) if self.fast_forward else recorded
+        )
         pairs = [(name, value) for name, values in replayed.items() for value in values]
         fault = meta.fault if meta.fault in TRANSPORT_FAULTS else None
         return Answer(

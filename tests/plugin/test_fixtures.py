@@ -106,3 +106,89 @@ def test_fixtures_are_listed_with_their_docs(pytester: pytest.Pytester) -> None:
     result.stdout.fnmatch_lines(
         ["*vector_store_emulator*", "*A live, stateful emulator on 127.0.0.1*"]
     )
+
+
+def test_failure_fixtures_run_the_test_once_per_scenario(pytester: pytest.Pytester) -> None:
+    """`<route>_failure` parametrizes a user's test over the route's failure scenarios."""
+    from pytest_plugin.fixtures import failure_scenarios
+
+    result = _run(
+        pytester,
+        """
+        import asyncio
+        import openai
+        import pytest
+
+        def test_my_error_handling(get_vector_store_failure, openai_client):
+            with pytest.raises(get_vector_store_failure.exception) as caught:
+                openai_client.vector_stores.retrieve("vs_made_up_by_the_test")
+            if get_vector_store_failure.status and get_vector_store_failure.status >= 400:
+                assert caught.value.status_code == get_vector_store_failure.status
+
+        def test_async_search(search_vector_store_failure, async_openai_client):
+            async def go():
+                async with async_openai_client as c:
+                    await c.vector_stores.search("vs_any", query="refunds")
+            with pytest.raises(search_vector_store_failure.exception):
+                asyncio.run(go())
+    """,
+        "--block-network",
+        "-v",
+    )
+    expected = len(failure_scenarios("get_vector_store")) + len(
+        failure_scenarios("search_vector_store")
+    )
+    assert expected > 30
+    result.assert_outcomes(passed=expected)
+    result.stdout.fnmatch_lines(
+        [
+            "*test_my_error_handling?rate_limited? PASSED*",
+            "*test_my_error_handling?read_timeout? PASSED*",
+            "*test_async_search?malformed_json? PASSED*",
+        ]
+    )
+
+
+def test_failure_description_says_what_the_sdk_sees(pytester: pytest.Pytester) -> None:
+    """A Failure names status, error type and code, retry headers and the SDK exception."""
+    result = _run(
+        pytester,
+        """
+        import openai
+        import pytest
+
+        def test_rate_limit(vstape_replay, openai_client):
+            failure = vstape_replay("create_vector_store", "rate_limited")
+            assert failure.exception is openai.RateLimitError and failure.retried
+            assert (failure.status, failure.error_type, failure.error_code) == (429, "requests", "rate_limit_exceeded")
+            assert failure.headers["retry-after-ms"] == "20"
+            assert str(failure).startswith("create_vector_store/rate_limited: 429 requests/rate_limit_exceeded")
+            with pytest.raises(openai.RateLimitError) as caught:
+                openai_client.vector_stores.create(name="x")
+            assert caught.value.code == "rate_limit_exceeded"
+
+        def test_quota_is_not_retried(vstape_replay):
+            failure = vstape_replay("search_vector_store", "insufficient_quota")
+            assert failure.headers["x-should-retry"] == "false" and not failure.retried
+            raw_client = openai.OpenAI(api_key="sk-x")  # default retries: none happen
+            with pytest.raises(openai.RateLimitError) as caught:
+                raw_client.vector_stores.search("vs_x", query="q")
+            assert caught.value.code == "insufficient_quota"
+
+        def test_retry_then_ok(vstape_replay):
+            store = vstape_replay("create_vector_store", "retry_then_ok")
+            raw = openai.OpenAI(api_key="sk-x").vector_stores.with_raw_response.create(name="any")
+            assert raw.retries_taken == 2 and raw.parse().id == store.id
+
+        def test_poll_sequence(vstape_replay, openai_client):
+            final = vstape_replay("get_vector_store_file", "poll_sequence")
+            done = openai_client.vector_stores.files.poll("file-x", vector_store_id="vs_x")
+            assert done.status == final.status == "completed"
+
+        def test_unknown_scenario(vstape_replay):
+            with pytest.raises(FileNotFoundError, match="list_vector_stores has the scenarios ok, bad_request"):
+                vstape_replay("list_vector_stores", "not_found")
+    """,
+        "--block-network",
+    )
+    result.assert_outcomes(passed=5)

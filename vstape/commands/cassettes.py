@@ -3,9 +3,12 @@
     vstape cassettes regenerate           # record them again, through the proxy, from the emulator
     vstape cassettes check                # every route has its ok cassette and every cassette validates
 
-``regenerate`` runs ``vstape record`` in front of the emulator (deterministic seed), drives
-the official SDK through every route, and keeps for each route one ``ok`` interaction
-(the last one for the polled routes: their finished state).
+``regenerate`` runs ``vstape record`` in front of the emulator (deterministic seeds), drives
+the official SDK through every route, then through every catalog scenario of every route
+(asked for with the ``x-vstape-fault`` header, injected by the proxy's fault addon and
+recorded by its recorder), and keeps for each route one ``ok`` interaction (the last one
+for the polled routes: their finished state) and, per scenario, the interactions labelled
+with it (all of them for sequences).
 """
 
 from __future__ import annotations
@@ -19,11 +22,16 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
-from vstape.cassettes import Cassette, CassetteError, dump, load
-from vstape.routes import ROUTES
+from vstape.cassettes import Cassette, CassetteError, Interaction, InteractionMeta, dump, load
+from vstape.faults import BY_SCENARIO, scenarios_for
+from vstape.route_calls import NOTE, Ids, call
+from vstape.routes import ROUTES, Route
 from vstape.shipped import shipped_dir, shipped_path
 from vstape.validate import errors, validate_response
+
+HEADER = "x-vstape-fault"  # proxy_addons.faults.HEADER (the core never imports mitmproxy)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -34,11 +42,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _record(folder: Path) -> None:
-    from openai import OpenAI
+FAULT_TIMEOUT_S = 0.3  # the client's timeout for read_timeout / connect_timeout
+STALL_MS = 1000
+FRESH_EACH_TIME = ("DELETE",)  # routes whose call consumes its object
 
-    from vstape.demo_script import run_everything
 
+def _start_proxy(folder: Path) -> tuple[subprocess.Popen[str], str]:
     command = [
         sys.executable,
         "-m",
@@ -48,6 +57,12 @@ def _record(folder: Path) -> None:
         "127.0.0.1:0",
         "--seed",
         "1",
+        "--fault-seed",
+        "1",
+        "--polls",
+        "3",
+        "--stall-ms",
+        str(STALL_MS),
         "--cassette-dir",
         str(folder),
         "--quiet",
@@ -56,67 +71,184 @@ def _record(folder: Path) -> None:
     assert proc.stdout is not None
     url = ""
     deadline = time.monotonic() + 30
+    seen: list[str] = []
     while not url and time.monotonic() < deadline:
         line = proc.stdout.readline()
+        seen.append(line)
         found = re.search(r"(http://127\.0\.0\.1:\d+/v1)", line)
         url = found.group(1) if found else ""
         if not line and proc.poll() is not None:
             break
+    if not url:
+        proc.kill()
+        raise RuntimeError("the recording proxy did not start:\n" + "".join(seen))
+    return proc, url
+
+
+def _prepare(client: Any) -> Ids:
+    """A fresh store with an attached (completed) file, a finished batch and a spare upload."""
+    store = client.vector_stores.create(name="faults")
+    attached = client.files.create(file=("policy.txt", NOTE), purpose="assistants")
+    client.vector_stores.files.create_and_poll(
+        file_id=attached.id, vector_store_id=store.id, poll_interval_ms=1
+    )
+    batched = client.files.create(file=("batch.txt", NOTE), purpose="assistants")
+    batch = client.vector_stores.file_batches.create_and_poll(
+        store.id, file_ids=[batched.id], poll_interval_ms=1
+    )
+    spare = client.files.create(file=("spare.txt", NOTE), purpose="assistants")
+    return Ids(store.id, attached.id, batch.id, spare.id)
+
+
+def _poll_labelled(client: Any, route: str, ids: Ids) -> None:
+    """Attach something new and poll it to the end, each poll labelled poll_sequence."""
+    label = {HEADER: "poll_sequence"}
+    upload = client.files.create(file=("polled.txt", NOTE), purpose="assistants")
+    store = ids.vector_store_id
+    if route == "get_vector_store_file":
+        client.vector_stores.files.create(store, file_id=upload.id)
+        retrieve, target = client.vector_stores.files.retrieve, upload.id
+    else:
+        batch = client.vector_stores.file_batches.create(store, file_ids=[upload.id])
+        retrieve, target = client.vector_stores.file_batches.retrieve, batch.id
+    for _ in range(10):
+        if retrieve(target, vector_store_id=store, extra_headers=label).status != "in_progress":
+            return
+    raise RuntimeError(f"{route}: still in progress after 10 polls")
+
+
+def _drive(url: str) -> None:
+    """The SDK through every route: ok calls, then every shipped scenario, labelled by header."""
+    from openai import OpenAI, OpenAIError
+
+    from vstape.demo_script import run_everything
+
+    with (
+        OpenAI(api_key="sk-shipped", base_url=url, max_retries=0) as client,
+        OpenAI(api_key="sk-shipped", base_url=url, max_retries=2) as retrying,
+    ):
+        run_everything(client)
+        page = client.files.list()
+        client.files.delete(page.data[0].id)
+        for route in ROUTES:
+            ids: Ids | None = None
+            for scenario in scenarios_for(route, shipped_only=True):
+                if ids is None or route.method in FRESH_EACH_TIME:
+                    ids = _prepare(client)
+                if scenario.name == "poll_sequence":
+                    _poll_labelled(client, route.name, ids)
+                    continue
+                user = retrying if scenario.name == "retry_then_ok" else client
+                try:
+                    call(
+                        user,
+                        route.name,
+                        ids,
+                        extra_headers={HEADER: scenario.name},
+                        timeout=FAULT_TIMEOUT_S,
+                    )
+                except (OpenAIError, ValueError):
+                    pass  # the failure we asked for (json errors are ValueErrors)
+
+
+def _record(folder: Path) -> None:
+    proc, url = _start_proxy(folder)
     try:
-        if not url:
-            raise RuntimeError("the recording proxy did not start")
-        with OpenAI(api_key="sk-shipped", base_url=url, max_retries=0) as client:
-            run_everything(client)
-            page = client.files.list()
-            client.files.delete(page.data[0].id)
+        _drive(url)
     finally:
         proc.send_signal(signal.SIGTERM)
-        proc.communicate(timeout=30)
+        proc.communicate(timeout=60)
+
+
+def _ok_interaction(route: Route, items: list[Interaction]) -> Interaction:
+    oks = [i for i in items if 200 <= i.response.status.code < 300 and _meta(i).scenario is None]
+    if not oks:
+        raise RuntimeError(f"no successful {route.name} exchange was recorded")
+    # A list page that says has_more would make a route-matched replay paginate forever.
+    complete = [i for i in oks if b'"has_more": true' not in i.response.body.bytes]
+    oks = complete or oks
+    return oks[-1] if route.polled else oks[0]
+
+
+def _meta(item: Interaction) -> InteractionMeta:
+    return item.vstape if isinstance(item.vstape, InteractionMeta) else InteractionMeta()
 
 
 def regenerate(out: Path) -> list[Path]:
-    """Record every route's ``ok`` cassette into ``out``; returns the files written."""
+    """Record every route's ``ok`` and scenario cassettes into ``out``; returns the files."""
     written = []
     with tempfile.TemporaryDirectory() as tmp:
         _record(Path(tmp))
         for route in ROUTES:
-            source = Path(tmp) / f"{route.name}.yaml"
-            oks = [i for i in load(source).interactions if 200 <= i.response.status.code < 300]
-            if not oks:
-                raise RuntimeError(f"no successful {route.name} exchange was recorded")
-            # A list page that says has_more would make a route-matched replay paginate forever.
-            complete = [i for i in oks if b'"has_more": true' not in i.response.body.bytes]
-            oks = complete or oks
-            chosen = oks[-1] if route.polled else oks[0]
-            target = out / route.name / "ok.yaml"
-            dump(Cassette([chosen]), target)
-            written.append(target)
+            items = load(Path(tmp) / f"{route.name}.yaml").interactions
+            chosen = {"ok": [_ok_interaction(route, items)]}
+            for scenario in scenarios_for(route, shipped_only=True):
+                mine = [i for i in items if _meta(i).scenario == scenario.name]
+                if not mine:
+                    raise RuntimeError(f"no {route.name} exchange was recorded for {scenario.name}")
+                chosen[scenario.name] = mine if scenario.kind == "sequence" else mine[:1]
+            for name, interactions in chosen.items():
+                target = out / route.name / f"{name}.yaml"
+                dump(Cassette(interactions), target)
+                written.append(target)
     return written
 
 
+def expected_files(folder: Path) -> list[Path]:
+    """Every cassette the catalog says is shipped: ok plus each applicable scenario."""
+    return [
+        folder / route.name / f"{name}.yaml"
+        for route in ROUTES
+        for name in ["ok", *(s.name for s in scenarios_for(route, shipped_only=True))]
+    ]
+
+
+def _validated(path: Path, index: int, item: Interaction) -> list[str]:
+    meta = _meta(item)
+    scenario = BY_SCENARIO.get(meta.fault or "")
+    if scenario is not None and scenario.kind == "body":
+        return []  # broken on purpose: that is the scenario
+    uri = item.request.uri.split("://", 1)[-1]
+    found = errors(
+        validate_response(
+            item.request.method,
+            "/" + uri.split("/", 1)[1],
+            item.response.status.code,
+            {k: v[0] for k, v in item.response.headers.items() if v},
+            item.response.body.bytes,
+        )
+    )
+    return [f"{path} #{index}: {v.line()}" for v in found]
+
+
 def check(folder: Path) -> list[str]:
-    """Problems with the shipped cassettes (missing ``ok`` files, invalid responses)."""
+    """Problems with the shipped cassettes: missing or extra files, wrong labels, invalid responses."""
     problems = []
-    for route in ROUTES:
-        path = folder / route.name / "ok.yaml"
+    expected = expected_files(folder)
+    present = set(folder.glob("*/*.yaml"))
+    for extra in sorted(present - set(expected)):
+        problems.append(f"{extra}: not a catalog scenario of its route (remove it or regenerate)")
+    for path in expected:
         if not path.exists():
             problems.append(f"{path}: missing (run `vstape cassettes regenerate`)")
             continue
         try:
-            for index, item in enumerate(load(path).interactions):
-                uri = item.request.uri.split("://", 1)[-1]
-                found = errors(
-                    validate_response(
-                        item.request.method,
-                        "/" + uri.split("/", 1)[1],
-                        item.response.status.code,
-                        {k: v[0] for k, v in item.response.headers.items() if v},
-                        item.response.body.bytes,
-                    )
-                )
-                problems += [f"{path} #{index}: {v.line()}" for v in found]
+            interactions = load(path).interactions
         except CassetteError as err:
             problems.append(str(err))
+            continue
+        if not interactions:
+            problems.append(f"{path}: holds no interactions (run `vstape cassettes regenerate`)")
+        for index, item in enumerate(interactions):
+            meta = _meta(item)
+            label = "ok" if meta.scenario is None else meta.scenario
+            if label != path.stem:
+                problems.append(
+                    f"{path} #{index}: recorded as scenario {label!r}, not {path.stem!r}"
+                )
+            if meta.route != path.parent.name:
+                problems.append(f"{path} #{index}: recorded for route {meta.route!r}")
+            problems += _validated(path, index, item)
     return problems
 
 
@@ -132,7 +264,10 @@ def run(args: argparse.Namespace) -> int:
     problems = check(folder)
     for line in problems:
         print(line)
-    print(f"vstape cassettes: {len(ROUTES)} routes checked, {len(problems)} problems")
+    print(
+        f"vstape cassettes: {len(ROUTES)} routes, {len(expected_files(folder))} cassettes checked, "
+        f"{len(problems)} problems"
+    )
     return 1 if problems else 0
 
 

@@ -3,6 +3,7 @@
 vstape record --cassette-dir cassettes/recorded            # reverse proxy, emulator upstream
 vstape record --upstream https://api.openai.com --cassette run.yaml
 vstape record --mode forward --listen 127.0.0.1:8080       # forward proxy (mitmproxy's CA)
+vstape record --fault 'get_vector_store:rate_limited:every 2' --cassette faults.yaml
 """
 
 from __future__ import annotations
@@ -83,7 +84,48 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--seed", type=int, default=None, help="emulator upstream: deterministic mode"
     )
+    parser.add_argument(
+        "--polls",
+        type=int,
+        default=1,
+        metavar="N",
+        help="emulator upstream: in_progress answers a file or batch gets before it completes",
+    )
+    add_fault_arguments(parser)
     parser.add_argument("--quiet", action="store_true", help="no line per flow")
+
+
+def add_fault_arguments(parser: argparse.ArgumentParser) -> None:
+    """``--fault`` and its companions (shared by ``record`` and ``replay``)."""
+    parser.add_argument(
+        "--fault",
+        action="append",
+        default=[],
+        metavar="ROUTE:SCENARIO[:every N|:rate P]",
+        help="inject a catalog failure (repeatable; ROUTE may be *); see `vstape faults`",
+    )
+    parser.add_argument(
+        "--fault-seed", type=int, default=-1, help="seed for ':rate P' faults (default: random)"
+    )
+    parser.add_argument(
+        "--stall-ms",
+        type=int,
+        default=60000,
+        help="how long read_timeout/connect_timeout hold a request (default 60000)",
+    )
+    parser.add_argument(
+        "--latency-ms", type=int, default=2000, help="delay of slow_response (default 2000)"
+    )
+
+
+def fault_settings(args: argparse.Namespace) -> dict[str, Any]:
+    """The vstape_fault* mitmproxy options for these arguments."""
+    return {
+        "vstape_faults": args.fault,
+        "vstape_fault_seed": args.fault_seed,
+        "vstape_fault_stall_ms": args.stall_ms,
+        "vstape_fault_latency_ms": args.latency_ms,
+    }
 
 
 def settings_of(args: argparse.Namespace) -> dict[str, Any]:
@@ -100,12 +142,14 @@ def settings_of(args: argparse.Namespace) -> dict[str, Any]:
         "vstape_report_json": args.report_json,
         "vstape_junit": args.junit,
         "vstape_quiet": args.quiet,
+        **fault_settings(args),
     }
 
 
 def run(args: argparse.Namespace) -> int:
     """Start the proxy; stop on SIGINT/SIGTERM and print the report."""
     from proxy_addons.emulator import EmulatorAddon
+    from proxy_addons.faults import FaultEnactor, FaultInjector
     from proxy_addons.recorder import Recorder
     from proxy_addons.serve import parse_listen, warn_if_exposed
     from proxy_addons.serve import run as serve
@@ -125,10 +169,14 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    addons: list[Any] = [Validator()]
+    if args.polls < 0:
+        print(f"vstape record: --polls {args.polls}: must be >= 0", file=sys.stderr)
+        return 2
+    # Faults are decided first and enacted last, after the recorder wrote what the client sees.
+    addons: list[Any] = [FaultInjector(), Validator()]
     if emulated:
-        addons.append(EmulatorAddon(Emulator(seed=args.seed)))
-    addons.append(Recorder())
+        addons.append(EmulatorAddon(Emulator(seed=args.seed, polls_to_complete=args.polls)))
+    addons += [Recorder(), FaultEnactor()]
     if args.mode == "forward":
         mode = "regular"
     else:
