@@ -245,7 +245,10 @@ def read_bytes(path: str | os.PathLike[str]) -> bytes:
         if info.st_size > MAX_BYTES:
             raise CassetteError(_too_big(str(path), info.st_size))
         with open(path, "rb") as handle:
-            return handle.read(MAX_BYTES + 1)  # bounded even if the file grows meanwhile
+            # Not read(MAX_BYTES + 1): that reserves 1 GiB up front for every cassette.
+            # readall sizes its buffer from fstat; a file grown past the cap since the
+            # stat above is still refused by loads.
+            return handle.read()
     except FileNotFoundError:
         raise CassetteError(f"{path}: no such cassette") from None
     except OSError as err:
