@@ -78,7 +78,7 @@ class Status(msgspec.Struct):
     message: str = ""
 
 
-class ResponseBody(msgspec.Struct, omit_defaults=True):
+class ResponseBody(msgspec.Struct):
     """Response body: text, or bytes when it is not UTF-8 (``!!binary`` in YAML)."""
 
     string: Any = ""

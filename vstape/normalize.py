@@ -7,6 +7,8 @@ recording.
 from __future__ import annotations
 
 import gzip
+import hashlib
+import re
 import zlib
 from collections.abc import Iterable
 
@@ -25,6 +27,7 @@ VOLATILE_REQUEST = frozenset(
         "content-length",
         "transfer-encoding",
         "x-stainless-retry-count",
+        "x-vstape-fault",  # asks the proxy for a fault; never part of the request
         "x-stainless-read-timeout",
         "x-stainless-async",
         "x-stainless-os",
@@ -140,3 +143,24 @@ def header_map(pairs: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
     for name, value in pairs:
         out.setdefault(name.lower(), []).append(value)
     return out
+
+
+_BOUNDARY = re.compile(r"boundary=(\"?)([^\";,\s]+)\1", re.IGNORECASE)
+
+
+def stable_boundary(content_type: str, body: bytes) -> tuple[str, bytes]:
+    """A multipart body with its random boundary replaced by one derived from the content.
+
+    Each upload gets a fresh random boundary, so re-recording the same upload would change
+    the cassette for nothing; the derived boundary keeps identical uploads byte-identical.
+    Anything that is not a multipart body with a boundary comes back unchanged.
+    """
+    found = _BOUNDARY.search(content_type)
+    if "multipart/" not in content_type.lower() or found is None:
+        return content_type, body
+    old = found.group(2).encode("latin-1", "replace")
+    if not old or old not in body:
+        return content_type, body
+    digest = hashlib.sha256(body.replace(old, b"")).hexdigest()[:32]
+    new = f"vstape-{digest}"
+    return content_type.replace(found.group(2), new), body.replace(old, new.encode())

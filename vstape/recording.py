@@ -152,11 +152,16 @@ def to_interaction(
     """The cassette interaction for an exchange (violations computed unless given)."""
     found = check(exchange, policy.strict) if violations is None else violations
     found_route = match(exchange.method, _path(exchange.url))
-    req_pairs = [(k, v) for k, v in exchange.request_headers if normalize.keep_request_header(k)]
-    resp_pairs = [(k, v) for k, v in exchange.response_headers if normalize.keep_response_header(k)]
-    request_body = _body_text(
-        exchange.request_body, _content_type(exchange.request_headers), policy
+    content_type, sent = normalize.stable_boundary(
+        _content_type(exchange.request_headers), exchange.request_body
     )
+    req_pairs = [
+        (k, content_type if k.lower() == "content-type" else v)
+        for k, v in exchange.request_headers
+        if normalize.keep_request_header(k)
+    ]
+    resp_pairs = [(k, v) for k, v in exchange.response_headers if normalize.keep_response_header(k)]
+    request_body = _body_text(sent, content_type, policy)
     response_body = _body_text(
         exchange.response_body, _content_type(exchange.response_headers), policy
     )

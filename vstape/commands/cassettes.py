@@ -24,6 +24,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+import msgspec
+
 from vstape.cassettes import Cassette, CassetteError, Interaction, InteractionMeta, dump, load
 from vstape.faults import BY_SCENARIO, scenarios_for
 from vstape.route_calls import NOTE, Ids, call
@@ -174,6 +176,12 @@ def _meta(item: Interaction) -> InteractionMeta:
     return item.vstape if isinstance(item.vstape, InteractionMeta) else InteractionMeta()
 
 
+def _without_timings(item: Interaction) -> Interaction:
+    """The interaction without when and how fast it was recorded: regenerating is byte-stable."""
+    meta = msgspec.structs.replace(_meta(item), recorded_at=None, duration_ms=None)
+    return msgspec.structs.replace(item, vstape=meta)
+
+
 def regenerate(out: Path) -> list[Path]:
     """Record every route's ``ok`` and scenario cassettes into ``out``; returns the files."""
     written = []
@@ -189,7 +197,7 @@ def regenerate(out: Path) -> list[Path]:
                 chosen[scenario.name] = mine if scenario.kind == "sequence" else mine[:1]
             for name, interactions in chosen.items():
                 target = out / route.name / f"{name}.yaml"
-                dump(Cassette(interactions), target)
+                dump(Cassette([_without_timings(i) for i in interactions]), target)
                 written.append(target)
     return written
 
