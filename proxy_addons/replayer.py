@@ -5,45 +5,47 @@ Usage:
 
 Every request is answered from the cassettes with the pytest plugin's matching,
 sequencing and fast-forward rules; a miss gets a 404 in OpenAI's error envelope with the
-diff, is logged, and is never forwarded upstream.
+diff, is logged, and is never forwarded upstream. A recorded transport fault is handed to
+:class:`proxy_addons.faults.FaultEnactor` (a reset, a stall, a body cut short), which
+must follow this addon in the chain; :class:`proxy_addons.faults.FaultInjector` before it
+adds live faults (``vstape replay --fault``).
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 
 from mitmproxy import http
 
+from proxy_addons.faults import META
 from vstape.redact import scrub_text
 from vstape.replay_server import Replayer
 
 logger = logging.getLogger("vstape")
-STALL_S = 30.0
 
 
 class ReplayerAddon:
     """Answers every request itself, from a :class:`Replayer`."""
 
-    def __init__(self, replayer: Replayer, stall_s: float = STALL_S, quiet: bool = False) -> None:
+    def __init__(self, replayer: Replayer, quiet: bool = False) -> None:
         self.replayer = replayer
-        self.stall_s = stall_s
         self.quiet = quiet
         self.misses = 0
 
-    async def request(self, flow: http.HTTPFlow) -> None:
+    def request(self, flow: http.HTTPFlow) -> None:
         """Answer from the cassettes; never contact an upstream."""
+        if flow.response is not None:  # answered by an injected fault
+            return
         req = flow.request
         answer = self.replayer.answer(
             req.method, req.url, dict(req.headers.items()), req.get_content(strict=False) or b""
         )
-        if answer.fault == "connection_reset":
-            flow.kill()
-            return
-        if answer.fault in ("read_timeout", "connect_timeout"):
-            await asyncio.sleep(self.stall_s)  # the client's own timeout fires first
-            flow.kill()
-            return
+        if answer.fault is not None:  # recorded transport fault: the enactor carries it out
+            flow.metadata[META] = {
+                "scenario": answer.fault,
+                "step": answer.fault,
+                "enact": answer.fault,
+            }
         headers = [(k.encode(), v.encode()) for k, v in answer.headers]
         flow.response = http.Response.make(answer.status, answer.body, headers)
         if answer.miss:

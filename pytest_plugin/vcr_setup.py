@@ -38,7 +38,7 @@ from vstape.cassettes import (
     load,
     write_atomic,
 )
-from vstape.matching import RequestKey, request_key
+from vstape.matching import RequestKey, by_route, request_key
 from vstape.recording import Exchange, RecordPolicy, to_interaction
 from vstape.replay import ReplayIndex, fast_forward
 from vstape.validate import validate_response
@@ -58,9 +58,7 @@ def _key(request: VcrRequest, match: str = "exact") -> RequestKey:
         request.__dict__["_headers"] if isinstance(request, _LoadedRequest) else request.headers
     )
     key = request_key(request.method, request.uri, request.body, headers)
-    if match == "route":  # any ids, any query, any body: the route's template decides
-        return RequestKey(key.method, key.template.split(" ", 1)[1], (), "")
-    return key
+    return by_route(key) if match == "route" else key
 
 
 def _is_identity(hook: Any) -> bool:

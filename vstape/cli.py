@@ -25,6 +25,7 @@ COMMANDS: dict[str, str] = {
     "lint": "find secrets and unreplayable interactions in cassettes",
     "coverage": "which routes x statuses x scenarios a set of cassettes exercises",
     "cassettes": "regenerate or check the shipped cassettes",
+    "faults": "print the failure catalog (what each scenario sends, what the SDK raises)",
 }
 
 

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from email.parser import BytesParser
 from email.policy import HTTP
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import parse_qsl, unquote
 
 import msgspec
@@ -92,6 +92,15 @@ def split_uri(uri: str) -> tuple[str, str]:
         rest = "/" + rest.split("/", 1)[1] if "/" in rest else "/"
     path, _, query = rest.partition("?")
     return path or "/", query
+
+
+Match = Literal["exact", "route"]
+MATCH_MODES: tuple[Match, ...] = ("exact", "route")
+
+
+def by_route(key: RequestKey) -> RequestKey:
+    """Route-level matching: any ids, any query, any body; the route's template decides."""
+    return RequestKey(key.method, key.template.split(" ", 1)[1], (), "")
 
 
 def request_key(

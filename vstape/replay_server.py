@@ -11,15 +11,18 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import msgspec
 
 from vstape.cassettes import CassetteError, Interaction, InteractionMeta, load
-from vstape.matching import request_key
+from vstape.faults import CATALOG
+from vstape.matching import Match, RequestKey, by_route, request_key
 from vstape.replay import Exhausted, ReplayIndex, fast_forward
 from vstape.schemas import Error, ErrorResponse
 
-TRANSPORT_FAULTS = ("read_timeout", "connect_timeout", "connection_reset")
+# Recorded faults that are not an HTTP response the client gets (a reset, a stall, a body cut short).
+TRANSPORT_FAULTS = tuple(s.name for s in CATALOG if s.transport_error is not None)
 RERECORD = "record it with `vstape record --cassette FILE` and restart `vstape replay`"
 
 
@@ -60,6 +63,7 @@ class Replayer:
         *,
         exhausted: Exhausted = "repeat-last",
         fast_forward_delays: bool = True,
+        match: Match = "exact",
     ) -> None:
         self.files = cassette_files(paths)
         self.interactions: list[Interaction] = []
@@ -68,16 +72,23 @@ class Replayer:
             loaded = load(path).interactions
             self.interactions += loaded
             self.sources += [path] * len(loaded)
+        self.match = match
         keys = [
-            request_key(i.request.method, i.request.uri, i.request.body, i.request.headers)
+            self._key(i.request.method, i.request.uri, i.request.body, i.request.headers)
             for i in self.interactions
         ]
         self.index = ReplayIndex(keys, exhausted)
         self.fast_forward = fast_forward_delays
 
+    def _key(
+        self, method: str, uri: str, body: bytes | str | None, headers: Mapping[str, Any]
+    ) -> RequestKey:
+        key = request_key(method, uri, body, headers)
+        return by_route(key) if self.match == "route" else key
+
     def answer(self, method: str, url: str, headers: Mapping[str, str], body: bytes) -> Answer:
         """The recorded answer for this request, or a 404 miss explaining the nearest recording."""
-        key = request_key(method, url, body, headers)
+        key = self._key(method, url, body, headers)
         index = self.index.next(key)
         if index is None:
             where = ", ".join(str(p) for p in self.files) or "no cassettes"

@@ -2,12 +2,15 @@
 
 vstape replay cassettes/ --listen 127.0.0.1:8081
 curl -H "Authorization: Bearer sk-x" http://127.0.0.1:8081/v1/vector_stores/vs_abc
+vstape replay cassettes/ --fault 'search_vector_store:rate_limited:every 2'
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+
+from vstape.commands.record import add_fault_arguments, fault_settings
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -30,15 +33,23 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="identical requests beyond their recordings: repeat the last answer, or miss",
     )
     parser.add_argument(
+        "--match",
+        choices=("exact", "route"),
+        default="exact",
+        help="exact (method, path, query, body) or route (any ids: the shipped cassettes' rule)",
+    )
+    parser.add_argument(
         "--no-fast-forward",
         action="store_true",
         help="keep recorded openai-poll-after-ms / retry-after delays",
     )
+    add_fault_arguments(parser)
     parser.add_argument("--quiet", action="store_true", help="log misses only")
 
 
 def run(args: argparse.Namespace) -> int:
     """Load the cassettes, then serve until SIGINT/SIGTERM."""
+    from proxy_addons.faults import FaultEnactor, FaultInjector
     from proxy_addons.replayer import ReplayerAddon
     from proxy_addons.serve import parse_listen, warn_if_exposed
     from proxy_addons.serve import run as serve
@@ -48,7 +59,10 @@ def run(args: argparse.Namespace) -> int:
     try:
         host, _ = parse_listen(args.listen)
         replayer = Replayer(
-            args.paths, exhausted=args.exhausted, fast_forward_delays=not args.no_fast_forward
+            args.paths,
+            exhausted=args.exhausted,
+            fast_forward_delays=not args.no_fast_forward,
+            match=args.match,
         )
     except (ValueError, CassetteError) as err:
         print(f"vstape replay: {err}", file=sys.stderr)
@@ -65,7 +79,9 @@ def run(args: argparse.Namespace) -> int:
     return serve(
         listen=args.listen,
         mode="reverse:http://127.0.0.1:9",
-        addons=[ReplayerAddon(replayer, quiet=args.quiet)],
+        # Live faults are decided first; every fault is enacted last.
+        addons=[FaultInjector(), ReplayerAddon(replayer, quiet=args.quiet), FaultEnactor()],
         announce=announce,
+        extra=fault_settings(args),
         command="vstape replay",
     )
