@@ -53,6 +53,7 @@ class FaultInjector:
         self._fixed = specs is not None
         self.latency_ms = 2000
         self.honour_header = True
+        self.quiet = False
         self.injected = 0
         self._ids: random.Random | None = None if seed is None else random.Random(seed)
 
@@ -96,6 +97,8 @@ class FaultInjector:
                     f"Cannot parse vstape_fault_latency_ms option {opts.vstape_fault_latency_ms!r}: must be >= 0"
                 )
             self.latency_ms = opts.vstape_fault_latency_ms
+        if "vstape_quiet" in updated:  # declared by the validator, when it is in the chain
+            self.quiet = bool(opts.vstape_quiet)
         if "vstape_fault_header" in updated:
             self.honour_header = bool(opts.vstape_fault_header)
         if self._fixed or not ({"vstape_faults", "vstape_fault_seed"} & updated):
@@ -143,7 +146,8 @@ class FaultInjector:
             return
         self.injected += 1
         played = faults.get(step)
-        print(f"vstape fault: {found.route.name} <- {scenario.name} ({step})", flush=True)
+        if not self.quiet:
+            print(f"vstape fault: {found.route.name} <- {scenario.name} ({step})", flush=True)
         if played.kind == "latency":
             await asyncio.sleep(self.latency_ms / 1000)
         elif played.kind == "status" or played.name == "html_error_page":

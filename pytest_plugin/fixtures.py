@@ -307,22 +307,28 @@ def reference_markdown() -> str:
     lines = [
         "## Fixtures",
         "",
-        "Installed with the plugin (`pytest --fixtures` lists them with these lines):",
+        "Installed with the plugin (`pytest --fixtures` lists them with their one-line docs).",
+        "Every route has two: `<route>_response` replays `cassettes/<route>/ok.yaml` (any ids)",
+        "and returns the response typed; `<route>_failure` runs the test once per failure",
+        "scenario of the route (`cassettes/<route>/<scenario>.yaml`, any ids) and returns a",
+        "`Failure` (see [Testing your error handling](#testing-your-error-handling)).",
         "",
-        "| fixture | what it gives | cassette |",
-        "|---|---|---|",
+        "| route | response fixture | failure fixture | failure scenarios |",
+        "|---|---|---|---|",
     ]
     for name in ROUTE_NAMES:
-        lines.append(
-            f"| `{name}_response` | replays the route's `ok` response (any ids), returns it typed | "
-            f"`cassettes/{name}/ok.yaml` |"
-        )
+        count = len(failure_scenarios(name))
+        lines.append(f"| `{name}` | `{name}_response` | `{name}_failure` | {count} |")
     lines += [
-        "| `vstape_replay` | factory `vstape_replay(route, scenario='ok')`: replay any shipped cassette | "
-        "`cassettes/<route>/<scenario>.yaml` |",
+        "",
+        "| fixture | what it gives |",
+        "|---|---|",
+        "| `vstape_replay` | factory `vstape_replay(route, scenario='ok')`: replay any shipped cassette "
+        "for the rest of the test; returns the typed response, or the `Failure` |",
         "| `vector_store_emulator` | a live stateful emulator on 127.0.0.1, reset per test, "
-        "`OPENAI_BASE_URL` set; `.client()`, `.async_client()`, `.url` | — |",
-        "| `openai_client` / `async_openai_client` | SDK clients for the default base URL, no retries | — |",
+        "`OPENAI_BASE_URL` set; `.client()`, `.async_client()`, `.url` |",
+        "| `openai_client` / `async_openai_client` | SDK clients for the default base URL, "
+        "`max_retries=0` (use `.with_options(max_retries=2)` to test retries) |",
         "",
         "```python",
         "def test_my_code_reads_the_store(get_vector_store_response, openai_client):",
@@ -334,7 +340,5 @@ def reference_markdown() -> str:
         '    vs = client.vector_stores.create(name="docs")  # a real, stateful API',
         "    assert [v.id for v in client.vector_stores.list()] == [vs.id]",
         "```",
-        "",
-        "Failure-mode fixtures (`<route>_failure`, the failure catalog) are not shipped yet.",
     ]
     return "\n".join(lines) + "\n"

@@ -26,7 +26,7 @@ HELP: dict[str, str] = {
     "unused": "recorded interactions a test never used: fail the test, warn, or off",
     "exhausted": "when identical requests outnumber their recordings: repeat-last response, or fail",
     "format": "cassette format for new recordings: yaml (vcrpy's) or json (msgspec-loaded, for large suites)",
-    "fast_forward": "rewrite openai-poll-after-ms / retry-after(-ms) to 0 on replay so polls and retries do not sleep",
+    "fast_forward": "replay poll and retry delays as ~0 (openai-poll-after-ms 0, retry-after(-ms) 1 ms) so polls and retries do not sleep",
     "match": "exact: method + path + query + JSON body; route: method + route template only (any ids, any body)",
 }
 

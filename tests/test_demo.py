@@ -33,5 +33,18 @@ def test_demo_records_every_route_and_reports(tmp_path: Path) -> None:
     assert report["routes"]["get_vector_store"]["statuses"]["404"] >= 1
     assert report["routes"]["search_vector_store"]["statuses"]["400"] >= 1
     assert "exchanges" in done.stdout and str(out / "cassettes") in done.stdout
+    # every failure mode of the catalog, injected by the proxy, as the SDK saw it
+    for line in (
+        "rate_limited         -> RateLimitError 429 rate_limit_exceeded",
+        "read_timeout         -> APITimeoutError",
+        "malformed_json       -> JSONDecodeError",
+        "retry_then_ok        -> ok after 2 retries",
+    ):
+        assert line in done.stdout
+    labels = {
+        i.vstape.scenario for i in load(out / "cassettes" / "get_vector_store.yaml").interactions
+    }  # type: ignore[union-attr]
+    assert {"rate_limited", "connection_reset", "html_error_page"} <= labels
+    assert "<table" in (out / "coverage.html").read_text()
     written = b"".join(p.read_bytes() for p in out.rglob("*") if p.is_file())
     assert b"sk-demo-0123456789abcdef" not in written + done.stdout.encode()

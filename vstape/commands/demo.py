@@ -2,8 +2,10 @@
 
 Starts ``vstape record`` (reverse mode, emulator upstream, cassettes per route), runs the
 official SDK through every route (polling helpers, pagination, search, attribute
-update, content, deletes, uploads) and two failure cases (404, 400), stops the proxy,
-and prints its report and where the cassettes are.
+update, content, deletes, uploads), then through every failure mode of the catalog
+(injected by the proxy, asked for per request with the ``x-vstape-fault`` header), stops
+the proxy, and prints its report, what the SDK made of each failure, and where the
+cassettes and the coverage page are.
 """
 
 from __future__ import annotations
@@ -47,6 +49,10 @@ def _start(out: Path) -> tuple[subprocess.Popen[str], str]:
         "--junit",
         str(out / "report.xml"),
         "--quiet",
+        "--stall-ms",
+        "3000",
+        "--latency-ms",
+        "200",
     ]
     proc = subprocess.Popen(
         command,
@@ -75,6 +81,39 @@ def _file_routes(client: Any) -> list[Any]:
     return [listed, client.files.delete(listed[0])]
 
 
+FAILURE_ROUTE = "get_vector_store"  # every failure mode applies to it
+
+
+def _failure_modes(url: str, key: str, store_id: str) -> list[tuple[str, str]]:
+    """Each catalog scenario injected into one retrieve; what the SDK (1 retry) made of it."""
+    import openai
+
+    from vstape.faults import scenarios_for
+    from vstape.route_calls import Ids, call
+
+    outcomes = []
+    with openai.OpenAI(api_key=key, base_url=url, max_retries=1, timeout=0.5) as client:
+        for scenario in scenarios_for(FAILURE_ROUTE):
+            # retry_then_ok needs the SDK's default 2 retries; 1 keeps the backoffs short
+            user = client.with_options(max_retries=2) if scenario.kind == "sequence" else client
+            try:
+                raw = call(
+                    user,
+                    FAILURE_ROUTE,
+                    Ids(vector_store_id=store_id),
+                    raw=True,
+                    extra_headers={"x-vstape-fault": scenario.name},
+                )
+                raw.parse()
+                seen = f"ok after {raw.retries_taken} retries"
+            except openai.APIStatusError as err:
+                seen = f"{type(err).__name__} {err.status_code} {err.code or ''}".strip()
+            except (openai.OpenAIError, ValueError) as err:
+                seen = type(err).__name__
+            outcomes.append((scenario.name, seen))
+    return outcomes
+
+
 def run(args: argparse.Namespace) -> int:
     """Record the demo traffic and print the report."""
     try:
@@ -93,6 +132,8 @@ def run(args: argparse.Namespace) -> int:
         with OpenAI(api_key=key, base_url=url, max_retries=0) as client:
             results = run_everything(client)
             results.extend(_file_routes(client))
+            store = client.vector_stores.create(name="failure-modes")
+        failures = _failure_modes(url, key, store.id)
 
         async def go() -> None:
             async with AsyncOpenAI(api_key=key, base_url=url, max_retries=0) as client:
@@ -103,13 +144,21 @@ def run(args: argparse.Namespace) -> int:
             f"vstape demo: the SDK made {len(results)} calls through the proxy (sync), plus an async run",
             flush=True,
         )
+        print(f"vstape demo: {len(failures)} failure modes injected into {FAILURE_ROUTE}:")
+        width = max(len(name) for name, _ in failures)
+        for name, seen in failures:
+            print(f"  {name:<{width}}  -> {seen}")
     finally:
         proc.send_signal(signal.SIGTERM)
         remaining, _ = proc.communicate(timeout=30)
         print(remaining, end="")
     cassettes = sorted((out / "cassettes").glob("*.yaml"))
+    from vstape.cli import main as vstape
+
+    vstape(["coverage", str(out / "cassettes"), "--html", str(out / "coverage.html")])
     print(
-        f"\nvstape demo: {len(cassettes)} cassettes in {out / 'cassettes'}; report: {out / 'report.json'}, {out / 'report.xml'}"
+        f"\nvstape demo: {len(cassettes)} cassettes in {out / 'cassettes'}; report: {out / 'report.json'}, "
+        f"{out / 'report.xml'}; coverage: {out / 'coverage.html'}"
     )
     print("replay them offline with pytest (see README 'Testing with vstape'), or validate them:")
     print(f"  vstape validate {out / 'cassettes'}")

@@ -20,6 +20,25 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of ``vstape faults``."""
     parser.add_argument("--route", default="", help="only the scenarios of this route")
     parser.add_argument("--json", action="store_true", help="the catalog as JSON")
+    parser.add_argument(
+        "--markdown", action="store_true", help="the catalog as the README's Markdown table"
+    )
+
+
+def catalog_markdown() -> str:
+    """The README's catalog table, generated from :data:`vstape.faults.CATALOG`."""
+    lines = [
+        "| scenario | kind | on the wire | the SDK raises | retried | routes |",
+        "|---|---|---|---|---|---|",
+    ]
+    for s in CATALOG:
+        wire = s.summary.replace("|", "\\|")
+        raises = f"`{s.exception}`" if s.exception else "(succeeds)"
+        routes = sum(1 for r in ROUTES if s.applies(r))
+        lines.append(
+            f"| `{s.name}` | {s.kind} | {wire} | {raises} | {'yes' if s.retried else 'no'} | {routes} |"
+        )
+    return "\n".join(lines) + "\n"
 
 
 def _row(scenario: Scenario) -> dict[str, object]:
@@ -49,6 +68,9 @@ def run(args: argparse.Namespace) -> int:
         )
         return 2
     chosen = scenarios_for(args.route) if args.route else list(CATALOG)
+    if args.markdown:
+        sys.stdout.write(catalog_markdown())
+        return 0
     if args.json:
         sys.stdout.write(
             msgspec.json.format(msgspec.json.encode([_row(s) for s in chosen])).decode()
