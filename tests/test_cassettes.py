@@ -112,3 +112,17 @@ def test_atomic_dump_leaves_no_temp_files(tmp_path: Path) -> None:
     dump(_sample(), tmp_path / "c.yaml")
     dump(_sample(), tmp_path / "c.yaml")
     assert [p.name for p in tmp_path.iterdir()] == ["c.yaml"]
+
+
+def test_atomic_writes_keep_a_readable_mode(tmp_path: Path) -> None:
+    """A new cassette is 0644 (not mkstemp's 0600); a rewritten one keeps its mode."""
+    import stat
+
+    from vstape.cassettes import write_atomic
+
+    target = tmp_path / "c.yaml"
+    write_atomic(target, b"interactions: []\nversion: 1\n")
+    assert stat.S_IMODE(target.stat().st_mode) == 0o644
+    target.chmod(0o640)
+    write_atomic(target, b"interactions: []\nversion: 1\n")
+    assert stat.S_IMODE(target.stat().st_mode) == 0o640

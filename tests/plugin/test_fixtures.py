@@ -106,6 +106,12 @@ def test_fixtures_are_listed_with_their_docs(pytester: pytest.Pytester) -> None:
     result.stdout.fnmatch_lines(
         ["*vector_store_emulator*", "*A live, stateful emulator on 127.0.0.1*"]
     )
+    result.stdout.fnmatch_lines(
+        [
+            "*get_vector_store_failure*",
+            "*Runs the test once per failure scenario of get_vector_store*",
+        ]
+    )
 
 
 def test_failure_fixtures_run_the_test_once_per_scenario(pytester: pytest.Pytester) -> None:
