@@ -14,19 +14,16 @@ with it (all of them for sequences).
 from __future__ import annotations
 
 import argparse
-import re
 import shutil
-import signal
 import subprocess
-import sys
 import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
 import msgspec
 
 from vstape.cassettes import Cassette, CassetteError, Interaction, InteractionMeta, dump, load
+from vstape.commands import proxy_process
 from vstape.faults import BY_SCENARIO, scenarios_for
 from vstape.route_calls import NOTE, Ids, call
 from vstape.routes import ROUTES, Route
@@ -50,41 +47,21 @@ FRESH_EACH_TIME = ("DELETE",)  # routes whose call consumes its object
 
 
 def _start_proxy(folder: Path) -> tuple[subprocess.Popen[str], str]:
-    command = [
-        sys.executable,
-        "-m",
-        "vstape.cli",
-        "record",
-        "--listen",
-        "127.0.0.1:0",
-        "--seed",
-        "1",
-        "--fault-seed",
-        "1",
-        "--polls",
-        "3",
-        "--stall-ms",
-        str(STALL_MS),
-        "--cassette-dir",
-        str(folder),
-        "--quiet",
-    ]
-    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    assert proc.stdout is not None
-    url = ""
-    deadline = time.monotonic() + 30
-    seen: list[str] = []
-    while not url and time.monotonic() < deadline:
-        line = proc.stdout.readline()
-        seen.append(line)
-        found = re.search(r"(http://127\.0\.0\.1:\d+/v1)", line)
-        url = found.group(1) if found else ""
-        if not line and proc.poll() is not None:
-            break
-    if not url:
-        proc.kill()
-        raise RuntimeError("the recording proxy did not start:\n" + "".join(seen))
-    return proc, url
+    return proxy_process.start(
+        [
+            "--seed",
+            "1",
+            "--fault-seed",
+            "1",
+            "--polls",
+            "3",
+            "--stall-ms",
+            str(STALL_MS),
+            "--cassette-dir",
+            str(folder),
+            "--quiet",
+        ]
+    )
 
 
 def _prepare(client: Any) -> Ids:
@@ -158,8 +135,7 @@ def _record(folder: Path) -> None:
     try:
         _drive(url)
     finally:
-        proc.send_signal(signal.SIGTERM)
-        proc.communicate(timeout=60)
+        proxy_process.stop(proc)
 
 
 def _ok_interaction(route: Route, items: list[Interaction]) -> Interaction:

@@ -12,15 +12,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
-import re
 import shutil
-import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
+
+from vstape.commands import proxy_process
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -33,46 +31,24 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _start(out: Path) -> tuple[subprocess.Popen[str], str]:
-    command = [
-        sys.executable,
-        "-m",
-        "vstape.cli",
-        "record",
-        "--listen",
-        "127.0.0.1:0",
-        "--seed",
-        "1",
-        "--cassette-dir",
-        str(out / "cassettes"),
-        "--report-json",
-        str(out / "report.json"),
-        "--junit",
-        str(out / "report.xml"),
-        "--quiet",
-        "--stall-ms",
-        "3000",
-        "--latency-ms",
-        "200",
-    ]
-    proc = subprocess.Popen(
-        command,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env=dict(os.environ, PYTHONUNBUFFERED="1"),
+    return proxy_process.start(
+        [
+            "--seed",
+            "1",
+            "--cassette-dir",
+            str(out / "cassettes"),
+            "--report-json",
+            str(out / "report.json"),
+            "--junit",
+            str(out / "report.xml"),
+            "--quiet",
+            "--stall-ms",
+            "3000",
+            "--latency-ms",
+            "200",
+        ],
+        echo=True,
     )
-    assert proc.stdout is not None
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        line = proc.stdout.readline()
-        if not line and proc.poll() is not None:
-            break
-        print(line, end="", flush=True)
-        found = re.search(r"(http://127\.0\.0\.1:\d+/v1)", line)
-        if found:
-            return proc, found.group(1)
-    proc.kill()
-    raise RuntimeError("the recording proxy did not start")
 
 
 def _file_routes(client: Any) -> list[Any]:
@@ -149,9 +125,7 @@ def run(args: argparse.Namespace) -> int:
         for name, seen in failures:
             print(f"  {name:<{width}}  -> {seen}")
     finally:
-        proc.send_signal(signal.SIGTERM)
-        remaining, _ = proc.communicate(timeout=30)
-        print(remaining, end="")
+        print(proxy_process.stop(proc), end="")
     cassettes = sorted((out / "cassettes").glob("*.yaml"))
     from vstape.cli import main as vstape
 

@@ -9,30 +9,11 @@ No report ever echoes a secret it found.
 from __future__ import annotations
 
 import argparse
-import sys
-from collections.abc import Callable
-from pathlib import Path
 
-from vstape.cassettes import (
-    CassetteError,
-    Interaction,
-    format_of,
-    loads,
-    read_bytes,
-    write_atomic,
-)
+from vstape.cassettes import Interaction
+from vstape.commands import findings_cli
 from vstape.lint import lint_interaction
-from vstape.replay_server import cassette_files
-from vstape.reports import (
-    Finding,
-    Report,
-    Rule,
-    interaction_lines,
-    to_json,
-    to_junit,
-    to_sarif,
-    unusable,
-)
+from vstape.reports import Finding, Rule
 from vstape.routes import match
 
 RULES = (
@@ -48,19 +29,7 @@ RULES = (
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of ``vstape lint``."""
-    parser.add_argument(
-        "paths", nargs="+", metavar="PATH", help="cassette files or folders (searched recursively)"
-    )
-    parser.add_argument("--json", default="", metavar="FILE", help="write the findings as JSON")
-    parser.add_argument(
-        "--junit", default="", metavar="FILE", help="write the findings as JUnit XML"
-    )
-    parser.add_argument(
-        "--sarif",
-        default="",
-        metavar="FILE",
-        help="write the findings as SARIF 2.1.0 (GitHub code scanning); paths relative to the cwd",
-    )
+    findings_cli.add_arguments(parser)
 
 
 def _findings(file: str, index: int, item: Interaction, line: int) -> list[Finding]:
@@ -85,50 +54,6 @@ def _findings(file: str, index: int, item: Interaction, line: int) -> list[Findi
     return out
 
 
-def _write(option: str, target: str, data: bytes) -> bool:
-    try:
-        write_atomic(target, data)
-    except OSError as err:
-        print(f"vstape lint: cannot write {option} {target}: {err}", file=sys.stderr)
-        return False
-    return True
-
-
 def run(args: argparse.Namespace) -> int:
     """Lint every cassette; print ``file: interaction N: rule: message`` lines."""
-    try:
-        files = cassette_files(args.paths)
-    except CassetteError as err:
-        print(f"vstape lint: {err}", file=sys.stderr)
-        return 2
-    findings: list[Finding] = []
-    for path in files:
-        name = str(path)
-        try:
-            data = read_bytes(path)  # refuses FIFOs, devices and huge files from stat alone
-            interactions = loads(data, fmt=format_of(path), where=name).interactions
-        except CassetteError as err:
-            message = str(err)
-            print(message, file=sys.stderr)
-            findings.append(unusable("lint", name, message))
-            continue
-        lines = interaction_lines(data, format_of(path), len(interactions))
-        for index, item in enumerate(interactions):
-            findings += _findings(name, index, item, lines[index])
-    report = Report("lint", [str(p) for p in files], findings, RULES)
-    for finding in findings:
-        if finding.interaction is not None:
-            print(finding.text())
-    print(
-        f"vstape lint: {len(files)} cassettes, {report.problems} findings, "
-        f"{report.unusable} unusable"
-    )
-    outputs: tuple[tuple[str, str, Callable[[], bytes]], ...] = (
-        ("--json", args.json, lambda: to_json(report)),
-        ("--junit", args.junit, lambda: to_junit(report)),
-        ("--sarif", args.sarif, lambda: to_sarif(report, Path.cwd())),
-    )
-    written = [_write(option, target, render()) for option, target, render in outputs if target]
-    if report.unusable or not all(written):
-        return 2
-    return 1 if report.problems else 0
+    return findings_cli.run("lint", args, RULES, _findings, noun="findings")

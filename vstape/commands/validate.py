@@ -13,34 +13,15 @@ A response that vstape broke on purpose (``vstape.fault`` names a body fault suc
 from __future__ import annotations
 
 import argparse
-import sys
-from collections.abc import Callable
-from pathlib import Path
 
 from msgspec import UNSET
 
 from vstape import redact
-from vstape.cassettes import (
-    CassetteError,
-    Interaction,
-    format_of,
-    loads,
-    read_bytes,
-    write_atomic,
-)
+from vstape.cassettes import Interaction
+from vstape.commands import findings_cli
 from vstape.faults import BY_SCENARIO
 from vstape.recording import Exchange, check
-from vstape.replay_server import cassette_files
-from vstape.reports import (
-    Finding,
-    Report,
-    Rule,
-    interaction_lines,
-    to_json,
-    to_junit,
-    to_sarif,
-    unusable,
-)
+from vstape.reports import Finding, Rule
 from vstape.routes import match
 from vstape.violations import Kind, Violation
 
@@ -57,21 +38,9 @@ RULES = (
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of ``vstape validate``."""
-    parser.add_argument(
-        "paths", nargs="+", metavar="PATH", help="cassette files or folders (searched recursively)"
-    )
+    findings_cli.add_arguments(parser)
     parser.add_argument(
         "--strict", action="store_true", help="drift (unknown fields) is an error too"
-    )
-    parser.add_argument("--json", default="", metavar="FILE", help="write the findings as JSON")
-    parser.add_argument(
-        "--junit", default="", metavar="FILE", help="write the findings as JUnit XML"
-    )
-    parser.add_argument(
-        "--sarif",
-        default="",
-        metavar="FILE",
-        help="write the findings as SARIF 2.1.0 (GitHub code scanning); paths relative to the cwd",
     )
 
 
@@ -124,62 +93,24 @@ def _broken_on_purpose(item: Interaction) -> bool:
     return scenario is not None and scenario.kind == "body"
 
 
-def _write(option: str, target: str, data: bytes) -> bool:
-    try:
-        write_atomic(target, data)
-    except OSError as err:
-        print(f"vstape validate: cannot write {option} {target}: {err}", file=sys.stderr)
-        return False
-    return True
-
-
 def run(args: argparse.Namespace) -> int:
     """Validate, print one line per finding, write the reports asked for."""
-    try:
-        files = cassette_files(args.paths)
-    except CassetteError as err:
-        print(f"vstape validate: {err}", file=sys.stderr)
-        return 2
-    findings: list[Finding] = []
     deliberate = 0
-    for path in files:
-        name = str(path)
-        try:
-            data = read_bytes(path)  # refuses FIFOs, devices and huge files from stat alone
-            interactions = loads(data, fmt=format_of(path), where=name).interactions
-        except CassetteError as err:
-            message = str(err)
-            print(message, file=sys.stderr)
-            findings.append(unusable("validate", name, message))
-            continue
-        lines = interaction_lines(data, format_of(path), len(interactions))
-        for index, item in enumerate(interactions):
-            on_purpose = _broken_on_purpose(item)
-            deliberate += on_purpose
-            for violation in check(_exchange(item), strict=args.strict):
-                if on_purpose and violation.side == "response":
-                    continue
-                if violation.severity == "error" or args.strict:
-                    findings.append(_finding(name, index, item, violation, lines[index]))
-    report = Report("validate", [str(p) for p in files], findings, RULES)
-    for finding in findings:
-        if finding.interaction is not None:
-            print(finding.text())
-    print(
-        f"vstape validate: {len(files)} cassettes, {report.problems} violations, "
-        f"{report.unusable} unusable"
-        + (
-            f", {deliberate} responses broken on purpose (vstape.fault) not checked"
-            if deliberate
-            else ""
-        )
-    )
-    outputs: tuple[tuple[str, str, Callable[[], bytes]], ...] = (
-        ("--json", args.json, lambda: to_json(report)),
-        ("--junit", args.junit, lambda: to_junit(report)),
-        ("--sarif", args.sarif, lambda: to_sarif(report, Path.cwd())),
-    )
-    written = [_write(option, target, render()) for option, target, render in outputs if target]
-    if report.unusable or not all(written):
-        return 2
-    return 1 if report.problems else 0
+
+    def inspect(name: str, index: int, item: Interaction, line: int) -> list[Finding]:
+        nonlocal deliberate
+        on_purpose = _broken_on_purpose(item)
+        deliberate += on_purpose
+        return [
+            _finding(name, index, item, violation, line)
+            for violation in check(_exchange(item), strict=args.strict)
+            if not (on_purpose and violation.side == "response")
+            and (violation.severity == "error" or args.strict)
+        ]
+
+    def tail() -> str:
+        if not deliberate:
+            return ""
+        return f", {deliberate} responses broken on purpose (vstape.fault) not checked"
+
+    return findings_cli.run("validate", args, RULES, inspect, noun="violations", summary_tail=tail)
