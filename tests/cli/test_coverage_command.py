@@ -27,7 +27,8 @@ from vstape.cassettes import (
     Status,
     dump,
 )
-from vstape.coverage import COVERED_RGB, UNCOVERED_RGB, derive_scenario
+from vstape.coverage import derive_scenario
+from vstape.coverage_html import COVERED_RGB, UNCOVERED_RGB
 from vstape.faults import CATALOG, scenarios_for
 from vstape.routes import ROUTES
 

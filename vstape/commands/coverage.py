@@ -14,7 +14,7 @@ import argparse
 import sys
 from collections.abc import Callable
 
-from vstape import coverage
+from vstape import coverage, coverage_html
 from vstape.cassettes import CassetteError, load, write_atomic
 from vstape.replay_server import cassette_files
 
@@ -71,7 +71,11 @@ def run(args: argparse.Namespace) -> int:
     print(coverage.table(matrix))
     outputs: tuple[tuple[str, str, Callable[[], bytes]], ...] = (
         ("--json", args.json, lambda: coverage.to_json(matrix)),
-        ("--html", args.html, lambda: coverage.to_html(matrix, [str(p) for p in files]).encode()),
+        (
+            "--html",
+            args.html,
+            lambda: coverage_html.to_html(matrix, [str(p) for p in files]).encode(),
+        ),
     )
     for option, target, render in outputs:
         if not target:
