@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import os
 import typing
 from functools import cache
 from pathlib import Path
@@ -26,7 +27,22 @@ from openai.types.vector_stores import (
 from vstape import schemas as s
 from vstape.violations import Kind, collect
 
-SPEC = Path(__file__).resolve().parents[2] / "shared" / "openapi" / "openai-openapi.yaml"
+
+def _find_spec() -> Path:
+    """The official spec: $VSTAPE_OPENAPI, else ../shared next to the checkout, else /work/shared.
+
+    It is never copied into the repository; a clone elsewhere still finds the workplace's copy.
+    """
+    relative = Path("shared") / "openapi" / "openai-openapi.yaml"
+    candidates = [
+        Path(os.environ.get("VSTAPE_OPENAPI", "")),
+        Path(__file__).resolve().parents[2] / relative,
+        Path("/work") / relative,
+    ]
+    return next((c for c in candidates if c.name and c.is_file()), candidates[1])
+
+
+SPEC = _find_spec()
 
 SDK_PAIRS: list[tuple[type[pydantic.BaseModel], Any]] = [
     (VectorStore, s.VectorStore),
