@@ -161,8 +161,8 @@ class FaultInjector:
     def response(self, flow: http.HTTPFlow) -> None:
         """Break the body of a ``body`` fault (the real response, as it came back)."""
         meta = flow.metadata.get(META)
-        if meta is None or meta["step"] == "ok" or flow.response is None:
-            return
+        if meta is None or meta["step"] == "ok" or meta.get("recorded") or flow.response is None:
+            return  # nothing to break, or a replayed body that was recorded broken
         played: Scenario = faults.get(meta["step"])
         if played.kind != "body" or played.name == "html_error_page":
             return

@@ -45,6 +45,7 @@ class ReplayerAddon:
                 "scenario": answer.fault,
                 "step": answer.fault,
                 "enact": answer.fault,
+                "recorded": True,  # the body is already as recorded: not to be broken again
             }
         headers = [(k.encode(), v.encode()) for k, v in answer.headers]
         flow.response = http.Response.make(answer.status, answer.body, headers)

@@ -109,3 +109,27 @@ def test_connection_reset_kills_the_flow_after_the_stand_in_is_set() -> None:
         assert json.loads(flow.response.content or b"")["error"]["code"] == "connection_reset"
         asyncio.run(enactor.response(flow))
         assert flow.error is not None  # killed
+
+
+def test_a_replayed_cut_body_is_sent_as_recorded_not_cut_again() -> None:
+    """Replayer -> injector -> enactor: the recorded half body goes out, announced as more."""
+    from proxy_addons.replayer import ReplayerAddon
+    from vstape.cassettes import load
+    from vstape.replay_server import Replayer
+    from vstape.shipped import shipped_path
+
+    path = shipped_path("list_vector_stores", "truncated_body")
+    recorded = load(path).interactions[0].response.body.bytes
+    injector, replayer, enactor = (
+        FaultInjector(),
+        ReplayerAddon(Replayer([path], match="route")),
+        FaultEnactor(),
+    )
+    with taddons.context(injector, replayer, enactor):
+        flow = _flow("GET", "/v1/vector_stores?limit=5")
+        asyncio.run(injector.request(flow))
+        replayer.request(flow)
+        injector.response(flow)
+        asyncio.run(enactor.response(flow))
+        assert flow.response is not None and flow.response.raw_content == recorded
+        assert int(flow.response.headers["content-length"]) > len(recorded)
