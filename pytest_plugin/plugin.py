@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Generator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -61,10 +62,27 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                 help=HELP[name],
             )
         parser.addini(f"vstape_{name}", HELP[name] + f" ({' | '.join(choices)})", default="")
+    group.addoption(
+        "--vstape-played",
+        dest="vstape_played",
+        default="",
+        metavar="FILE",
+        help="write every interaction the run replayed into this cassette (for `vstape coverage`)",
+    )
+
+
+def _played_target(config: pytest.Config) -> Path | None:
+    value = config.getoption("vstape_played", default="")
+    return Path(value) if value else None
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Register the marker with its signature."""
+    """Register the marker with its signature; clear leftovers of ``--vstape-played``."""
+    target = _played_target(config)
+    if target is not None and not hasattr(config, "workerinput"):
+        from pytest_plugin import played
+
+        played.start(target)
     config.addinivalue_line(
         "markers",
         "vstape(validate='error', unused='warn', exhausted='repeat-last', format='yaml', fast_forward=True, match='exact'): "
@@ -128,3 +146,20 @@ def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
             raise VstapeUnusedInteractions(message)
         warnings.warn(message, vcr_setup.ReplayWarning, stacklevel=1)
     return result
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """``--vstape-played``: workers hand over what they replayed; the controller writes it."""
+    target = _played_target(session.config)
+    if target is None:
+        return
+    from pytest_plugin import played
+
+    worker = getattr(session.config, "workerinput", None)
+    if worker is not None:
+        played.finish_worker(target, str(worker["workerid"]))
+        return
+    count = played.finish(target)
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None:
+        reporter.write_line(f"vstape: {count} replayed interactions -> {target}")

@@ -27,6 +27,7 @@ from vcr.record_mode import RecordMode
 from vcr.request import HeadersDict
 from vcr.request import Request as VcrRequest
 
+from pytest_plugin import played
 from pytest_plugin.errors import VstapeReplayInvalid, VstapeReplayMiss
 from pytest_plugin.settings import DEFAULTS, Settings
 from vstape.cassettes import (
@@ -184,6 +185,7 @@ class IndexedCassette(Cassette):  # type: ignore[misc]
         self.play_counts[index] += 1
         response: dict[str, Any] = self.data[index][1]
         meta = response.get("vstape") or {}
+        played.note(meta)
         if meta.get("fault"):
             error = _transport_error(meta["fault"], request)
             if error is not None:
@@ -265,7 +267,7 @@ class _LoadedRequest(VcrRequest):  # type: ignore[misc]
 def _to_vcr(path: Path) -> tuple[list[VcrRequest], list[dict[str, Any]]]:
     requests: list[VcrRequest] = []
     responses: list[dict[str, Any]] = []
-    for item in load(path).interactions:
+    for position, item in enumerate(load(path).interactions):
         req = item.request
         body = req.body.encode("utf-8") if isinstance(req.body, str) else req.body
         requests.append(_LoadedRequest(req.method, req.uri, body, dict(req.headers.items())))
@@ -275,7 +277,12 @@ def _to_vcr(path: Path) -> tuple[list[VcrRequest], list[dict[str, Any]]]:
             "body": {"string": item.response.body.bytes},
         }
         meta = item.vstape if isinstance(item.vstape, InteractionMeta) else InteractionMeta()
-        response["vstape"] = {"fault": meta.fault, "scenario": meta.scenario, "file": str(path)}
+        response["vstape"] = {
+            "fault": meta.fault,
+            "scenario": meta.scenario,
+            "file": str(path),
+            "index": position,
+        }
         responses.append(response)
     return requests, responses
 
