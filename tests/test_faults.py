@@ -7,6 +7,8 @@ import json
 
 import msgspec
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from vstape import faults
 from vstape.faults import CATALOG, FaultPlan, FaultSpecError, parse_spec
@@ -199,3 +201,19 @@ def test_vstape_faults_prints_the_catalog(capsys: pytest.CaptureFixture[str]) ->
     ).items()
     assert main(["faults", "--route", "nope"]) == 2
     assert "unknown route 'nope'; valid routes:" in capsys.readouterr().err
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.text(max_size=80)
+    | st.from_regex(r"[a-z_*]{0,20}:[a-z_]{0,20}(:(every|rate) ?[-0-9.e]{0,6})?", fullmatch=True)
+)
+def test_any_fault_spec_text_parses_or_says_why(text: str) -> None:
+    """Fuzzed --fault values: a FaultSpec, or a FaultSpecError quoting the value; nothing else."""
+    try:
+        spec = parse_spec(text)
+    except FaultSpecError as err:
+        assert repr(text) in str(err)
+    else:
+        assert spec.scenario.applies(BY_NAME[spec.route]) if spec.route != "*" else True
+        assert spec.every >= 1 and (spec.rate is None or 0 <= spec.rate <= 1)
