@@ -43,6 +43,12 @@ class EmulatorAddon:
             "Milliseconds a file takes to process (wall clock), on top of one in-progress poll.",
         )
         loader.add_option(
+            "vstape_emulator_polls",
+            int,
+            1,
+            "in_progress answers a file or batch gets before it completes.",
+        )
+        loader.add_option(
             "vstape_emulator_poll_after_ms",
             int,
             100,
@@ -54,7 +60,11 @@ class EmulatorAddon:
         if self._fixed or not any(name.startswith("vstape_emulator_") for name in updated):
             return
         opts = ctx.options
-        for name in ("vstape_emulator_processing_ms", "vstape_emulator_poll_after_ms"):
+        for name in (
+            "vstape_emulator_processing_ms",
+            "vstape_emulator_poll_after_ms",
+            "vstape_emulator_polls",
+        ):
             if getattr(opts, name) < 0:
                 raise exceptions.OptionsError(
                     f"Cannot parse {name} option {getattr(opts, name)!r}: must be >= 0"
@@ -64,6 +74,7 @@ class EmulatorAddon:
             seed=None if seed < 0 else seed,
             processing_ms=opts.vstape_emulator_processing_ms,
             poll_after_ms=opts.vstape_emulator_poll_after_ms,
+            polls_to_complete=opts.vstape_emulator_polls,
         )
 
     def request(self, flow: http.HTTPFlow) -> None:

@@ -174,3 +174,17 @@ def test_split_rules_choose_the_cassette_file(tmp_path: Path) -> None:
         assert validator.settings.target("upload_file", "files") == tmp_path / "files.json"
         tctx.configure(validator, vstape_split="none")
         assert validator.settings.target("upload_file", "files") == tmp_path / "cassette.json"
+
+
+def test_emulator_addon_options_rebuild_it_and_refuse_bad_values() -> None:
+    """vstape_emulator_polls / _seed rebuild the emulator; a negative value is refused by name."""
+    from mitmproxy import exceptions
+
+    from proxy_addons.emulator import EmulatorAddon
+
+    addon = EmulatorAddon()
+    with taddons.context(addon) as tctx:
+        tctx.configure(addon, vstape_emulator_polls=3, vstape_emulator_seed=5)
+        assert addon.emulator.polls_to_complete == 3 and addon.emulator.seed == 5
+        with pytest.raises(exceptions.OptionsError, match="vstape_emulator_polls option -1"):
+            tctx.configure(addon, vstape_emulator_polls=-1)
