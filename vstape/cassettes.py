@@ -28,6 +28,8 @@ import msgspec
 import yaml
 from msgspec import UNSET, UnsetType
 
+from vstape import yaml_fast
+
 __all__ = [
     "Cassette",
     "CassetteError",
@@ -295,6 +297,8 @@ def dumps(cassette: Cassette, *, fmt: Literal["yaml", "json"] = "yaml") -> bytes
     """Serialize a cassette (stable key order)."""
     if fmt == "json":
         return msgspec.json.format(msgspec.json.encode(_for_json(cassette)), indent=1) + b"\n"
+    if cassette.version == 1:  # the items joined are the same bytes as the whole document
+        return assemble([dump_item(i) for i in cassette.interactions])
     document = msgspec.to_builtins(cassette, builtin_types=(bytes,))
     text: str = yaml.dump(
         document, Dumper=_Dumper, sort_keys=True, allow_unicode=True, width=1 << 16
@@ -343,6 +347,9 @@ def dump_item(interaction: Interaction, fmt: Format = "yaml") -> bytes:
     if fmt == "json":
         return msgspec.json.encode(_for_json(Cassette([interaction])).interactions[0])
     item = msgspec.to_builtins(interaction, builtin_types=(bytes,))
+    fast = yaml_fast.dump_item(item)  # PyYAML's bytes, written directly (or None: unsure)
+    if fast is not None:
+        return fast
     text: str = yaml.dump([item], Dumper=_Dumper, sort_keys=True, allow_unicode=True, width=1 << 16)
     return text.encode("utf-8")
 
