@@ -9,13 +9,20 @@ the official SDK through every route, then through every catalog scenario of eve
 recorded by its recorder), and keeps for each route one ``ok`` interaction (the last one
 for the polled routes: their finished state) and, per scenario, the interactions labelled
 with it (all of them for sequences).
+
+Nothing is lost on the way: ``regenerate`` writes into a staging folder next to the target
+(``.<name>.regenerate-*``, same filesystem) and only once everything was recorded and
+written swaps each route folder in (the old one renamed away, then removed). A failure or
+Ctrl-C part-way leaves the old cassettes as they were.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -178,6 +185,41 @@ def regenerate(out: Path) -> list[Path]:
     return written
 
 
+def _swap_in(staging: Path, folder: Path) -> None:
+    """Move each route folder of ``staging`` into ``folder``, the old one renamed away first.
+
+    ``staging`` and ``folder`` share a parent (one filesystem): every move is a rename. The
+    old route folders wait in ``staging/.old`` until all new ones are in, then go with it.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    old = staging / ".old"
+    old.mkdir()
+    for route in ROUTES:
+        new, target = staging / route.name, folder / route.name
+        if not new.is_dir():
+            continue
+        if target.exists():
+            os.replace(target, old / route.name)
+        os.replace(new, target)
+
+
+def regenerate_in_place(folder: Path) -> list[Path]:
+    """:func:`regenerate` into a staging folder next to ``folder``, then swap the routes in.
+
+    Returns the files as they are under ``folder``. On any failure (or Ctrl-C) the staging
+    folder is removed and ``folder`` is left exactly as it was.
+    """
+    folder = folder.resolve()
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.regenerate-", dir=folder.parent))
+    try:
+        written = regenerate(staging)
+        _swap_in(staging, folder)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return [folder / path.relative_to(staging) for path in written]
+
+
 def expected_files(folder: Path) -> list[Path]:
     """Every cassette the catalog says is shipped: ok plus each applicable scenario."""
     return [
@@ -240,9 +282,19 @@ def run(args: argparse.Namespace) -> int:
     """Regenerate or check."""
     folder = Path(args.out) if args.out else shipped_dir()
     if args.action == "regenerate":
-        for route in ROUTES:
-            shutil.rmtree(folder / route.name, ignore_errors=True)
-        written = regenerate(folder)
+        try:
+            written = regenerate_in_place(folder)
+        except KeyboardInterrupt:
+            print(f"vstape cassettes: interrupted; {folder} is unchanged", file=sys.stderr)
+            raise
+        except Exception as err:  # whatever broke the run, the old set must be kept
+            print(
+                f"vstape cassettes: regenerate failed, {folder} is unchanged: "
+                f"{type(err).__name__}: {err}\n"
+                "  fix the cause and run `vstape cassettes regenerate` again",
+                file=sys.stderr,
+            )
+            return 1
         print(f"vstape cassettes: wrote {len(written)} cassettes under {folder}")
         return 0
     problems = check(folder)
@@ -255,4 +307,4 @@ def run(args: argparse.Namespace) -> int:
     return 1 if problems else 0
 
 
-__all__ = ["check", "regenerate", "shipped_path"]
+__all__ = ["check", "regenerate", "regenerate_in_place", "shipped_path"]
