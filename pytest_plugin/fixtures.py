@@ -158,12 +158,21 @@ def replay_shipped(route: str, scenario: str = "ok") -> Iterator[Any]:
     else:
         body = load(path).interactions[-1].response.body.bytes
         result = msgspec.json.decode(body, type=get(route).response)
+    if vcr_setup.IndexedCassette.in_use:  # a cassette is in use: join it, do not hide it
+        vcr_setup.IndexedCassette.in_use[-1].join(path)
+        yield result
+        return
     instance = vcr.VCR(record_mode="none")
     token = vcr_setup.CURRENT.set(Settings(match="route", unused="off"))
     try:
         vcr_setup.configure(instance, vcr_setup.CURRENT.get())
-        with instance.use_cassette(str(path)):
-            yield result
+        with instance.use_cassette(str(path)) as cassette:
+            cassette.shipped_first = True  # fixtures asked for later override this one
+            try:
+                yield result
+            finally:  # vcrpy skips _save when the body raised: leave in_use clean anyway
+                if cassette in vcr_setup.IndexedCassette.in_use:
+                    vcr_setup.IndexedCassette.in_use.remove(cassette)
     finally:
         vcr_setup.CURRENT.reset(token)
 
@@ -269,16 +278,39 @@ def _vstape_emulator_server() -> Iterator[Any]:
         server.stop()
 
 
+@contextmanager
+def _loopback_allowed(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Under ``--block-network``, let this test reach the emulator on 127.0.0.1 (only that)."""
+    import socket
+
+    try:
+        from pytest_recording import network
+    except ImportError:
+        yield
+        return
+    original = getattr(network, "_original_connect", None)
+    if original is None or socket.socket.connect is original:  # not blocked
+        yield
+        return
+    hosts = list(request.getfixturevalue("allowed_hosts") or [])
+    network.block(allowed_hosts=[*hosts, r"127\.0\.0\.1"])
+    try:
+        yield
+    finally:
+        network.block(allowed_hosts=hosts or None)
+
+
 @pytest.fixture
 def vector_store_emulator(
-    _vstape_emulator_server: Any, monkeypatch: pytest.MonkeyPatch
+    _vstape_emulator_server: Any, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
 ) -> Iterator[VectorStoreEmulatorHandle]:
     """A live, stateful emulator on 127.0.0.1 (state reset per test); OPENAI_BASE_URL points at it."""
     handle = VectorStoreEmulatorHandle(_vstape_emulator_server)
     handle.reset()
     monkeypatch.setenv("OPENAI_BASE_URL", handle.url)
     monkeypatch.setenv("OPENAI_API_KEY", os.environ.get("OPENAI_API_KEY", "sk-emulator"))
-    yield handle
+    with _loopback_allowed(request):
+        yield handle
     handle.reset()
 
 

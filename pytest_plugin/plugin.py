@@ -8,6 +8,7 @@ Precedence, for every setting: ``@pytest.mark.vstape(...)`` > command line > ini
 
 from __future__ import annotations
 
+import sys
 import warnings
 from collections.abc import Generator
 from pathlib import Path
@@ -110,6 +111,9 @@ def pytest_runtest_setup(item: pytest.Item) -> Generator[None, None, None]:
     """Resolve the test's settings before fixtures (and cassettes) are created."""
     settings = resolve(item.config, _marker_kwargs(item))
     item.stash[_SETTINGS_KEY] = settings
+    loaded = sys.modules.get("pytest_plugin.vcr_setup")
+    if loaded is not None:  # a cassette left in use by a failed test must not catch this one
+        loaded.IndexedCassette.in_use.clear()
     if "vcr" in getattr(item, "fixturenames", ()) or item.get_closest_marker("vcr"):
         from pytest_plugin import vcr_setup
 

@@ -100,13 +100,50 @@ class IndexedCassette(Cassette):  # type: ignore[misc]
     """vcrpy's Cassette with an index, sequencing, fast-forward, validation and faults."""
 
     active: ClassVar[list[IndexedCassette]] = []
+    # Cassettes in use right now, innermost last: a shipped cassette asked for while one
+    # is in use joins it instead of hiding it behind a second interception.
+    in_use: ClassVar[list[IndexedCassette]] = []
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.settings = CURRENT.get()
         self.index = ReplayIndex([], self.settings.exhausted)
         self.problems: list[str] = []
+        self.shipped_first = False  # set by replay_shipped for a cassette it opened itself
+        self.joined: list[tuple[ReplayIndex, list[tuple[VcrRequest, dict[str, Any]]]]] = []
         IndexedCassette.active.append(self)
+
+    def join(self, path: Path) -> None:
+        """Also answer from the cassette at ``path``, matched by route (any ids, any body).
+
+        Its interactions are never saved into this cassette; one joined later wins over
+        one joined earlier for the same route.
+        """
+        try:
+            requests, responses = _to_vcr(path)
+        except CassetteError as err:
+            raise VstapeReplayInvalid(str(err)) from err
+        keys = [by_route(_key(r)) for r in requests]
+        self.joined.append(
+            (
+                ReplayIndex(keys, self.settings.exhausted),
+                list(zip(requests, responses, strict=True)),
+            )
+        )
+
+    def _joined_for(self, key: RequestKey) -> tuple[ReplayIndex, list[Any]] | None:
+        route_key = by_route(key)
+        for index, data in reversed(self.joined):
+            if index.can_play(route_key):
+                return index, data
+        return None
+
+    def _save(self, force: bool = False) -> None:
+        try:
+            super()._save(force=force)
+        finally:
+            if self in IndexedCassette.in_use:
+                IndexedCassette.in_use.remove(self)
 
     def _load(self) -> None:
         self._identity_filter = _is_identity(self._before_record_request)
@@ -117,6 +154,7 @@ class IndexedCassette(Cassette):  # type: ignore[misc]
         self.index = ReplayIndex(
             [_key(r, self.settings.match) for r, _ in self.data], self.settings.exhausted
         )
+        IndexedCassette.in_use.append(self)
 
     def _load_fast(self) -> None:
         """vcrpy's _load without a deep copy of every response (nothing filters them)."""
@@ -166,7 +204,7 @@ class IndexedCassette(Cassette):  # type: ignore[misc]
             return False
         if self.record_mode == RecordMode.ALL or not (self.rewound or self.allow_playback_repeats):
             return False
-        if self.index.can_play(key):
+        if self.index.can_play(key) or self._joined_for(key) is not None:
             return True
         if self.write_protected:
             raise self._miss(filtered, key)
@@ -179,11 +217,9 @@ class IndexedCassette(Cassette):  # type: ignore[misc]
                 f"vstape: {request.method} {request.uri} is filtered out by vcr_config"
             )
         request = filtered
-        index = self.index.next(key)
-        if index is None:
+        response = self._next_response(key)
+        if response is None:
             raise self._miss(request, key)
-        self.play_counts[index] += 1
-        response: dict[str, Any] = self.data[index][1]
         meta = response.get("vstape") or {}
         played.note(meta)
         if meta.get("fault"):
@@ -191,7 +227,7 @@ class IndexedCassette(Cassette):  # type: ignore[misc]
             if error is not None:
                 raise error
         if self.settings.validate != "off":
-            self._validate(request, response, index)
+            self._validate(request, response, key.route)
         if self.settings.fast_forward:
             response = {
                 **response,
@@ -199,7 +235,21 @@ class IndexedCassette(Cassette):  # type: ignore[misc]
             }
         return response
 
-    def _validate(self, request: VcrRequest, response: dict[str, Any], index: int) -> None:
+    def _next_response(self, key: RequestKey) -> dict[str, Any] | None:
+        """The response to play: this cassette's own first, or a joined one (see ``join``)."""
+        joined = self._joined_for(key)
+        if joined is not None and (self.shipped_first or not self.index.can_play(key)):
+            index, data = joined
+            position = index.next(by_route(key))
+            return None if position is None else dict(data[position][1])
+        own = self.index.next(key)
+        if own is None:
+            return None
+        self.play_counts[own] += 1
+        found: dict[str, Any] = self.data[own][1]
+        return found
+
+    def _validate(self, request: VcrRequest, response: dict[str, Any], route: str) -> None:
         if response.get("vstape", {}).get("fault"):
             return  # deliberately broken bodies (malformed_json, ...) replay as recorded
         headers = {
@@ -219,10 +269,10 @@ class IndexedCassette(Cassette):  # type: ignore[misc]
         ]
         if not found:
             return
-        key = self.index.keys[index]
+        meta = response.get("vstape", {})
         message = (
-            f"vstape: replayed response #{index} of {response.get('vstape', {}).get('file', self._path)} "
-            f"({key.route}, {response['status']['code']}) "
+            f"vstape: replayed response #{meta.get('index', '?')} of {meta.get('file', self._path)} "
+            f"({route}, {response['status']['code']}) "
             "does not match the schema:\n"
             + "\n".join(f"  {v.path}: {v.message}" for v in found)
             + "\nFix or re-record the cassette, or pass --vstape-validate=warn. See README.md#validation-on-replay"

@@ -198,3 +198,73 @@ def test_failure_description_says_what_the_sdk_sees(pytester: pytest.Pytester) -
         "--block-network",
     )
     result.assert_outcomes(passed=5)
+
+
+def test_shipped_fixtures_combine_with_each_other_and_with_a_users_cassette(
+    pytester: pytest.Pytester, tmp_path: Path
+) -> None:
+    """Several shipped fixtures in one test all answer; so does the test's own vcr cassette."""
+    from pytest_plugin.fixtures import failure_scenarios
+    from tests.plugin.cassette_factory import record
+
+    folder = tmp_path / "cassettes"
+    folder.mkdir()
+    record(folder / "mine.yaml", lambda c: c.vector_stores.create(name="mine").id)
+    result = _run(
+        pytester,
+        f"""
+        import openai
+        import pytest
+
+        @pytest.fixture(scope="module")
+        def vcr_cassette_dir():
+            return {str(folder)!r}
+
+        def test_two_shipped_routes(create_vector_store_response, get_vector_store_response, openai_client):
+            assert openai_client.vector_stores.create(name="x").id == create_vector_store_response.id
+            assert openai_client.vector_stores.retrieve("vs_x").id == get_vector_store_response.id
+
+        def test_ok_and_a_failure_of_another_route(get_vector_store_response, search_vector_store_failure, openai_client):
+            assert openai_client.vector_stores.retrieve("vs_x").id == get_vector_store_response.id
+            with pytest.raises(search_vector_store_failure.exception):
+                openai_client.vector_stores.search("vs_x", query="q")
+
+        def test_a_later_replay_of_the_same_route_wins(vstape_replay, openai_client):
+            vstape_replay("get_vector_store")
+            vstape_replay("get_vector_store", "not_found")
+            with pytest.raises(openai.NotFoundError):
+                openai_client.vector_stores.retrieve("vs_x")
+
+        @pytest.mark.vcr("mine.yaml")
+        def test_users_cassette_and_a_shipped_fixture(get_vector_store_response):
+            client = openai.OpenAI(api_key="sk-x", max_retries=0)
+            assert client.vector_stores.create(name="mine").name == "mine"  # from mine.yaml
+            assert client.vector_stores.retrieve("vs_any").id == get_vector_store_response.id
+    """,
+        "--block-network",
+        "--record-mode=none",
+    )
+    result.assert_outcomes(passed=3 + len(failure_scenarios("search_vector_store")))
+
+
+def test_emulator_fixture_works_under_block_network(pytester: pytest.Pytester) -> None:
+    """`vector_store_emulator` lets its test reach 127.0.0.1 only; other hosts stay blocked."""
+    result = _run(
+        pytester,
+        """
+        import socket
+        import pytest
+
+        def test_emulator(vector_store_emulator):
+            client = vector_store_emulator.client()
+            assert client.vector_stores.create(name="docs").name == "docs"
+            with pytest.raises(RuntimeError, match="Network is disabled"):
+                socket.create_connection(("10.255.255.1", 9), timeout=1)
+
+        def test_next_test_is_blocked_again():
+            with pytest.raises(RuntimeError, match="Network is disabled"):
+                socket.create_connection(("127.0.0.1", 9), timeout=1)
+    """,
+        "--block-network",
+    )
+    result.assert_outcomes(passed=2)
