@@ -37,6 +37,9 @@ from vstape.faults import FaultPlan, FaultSpecError, Scenario, Wire
 logger = logging.getLogger("vstape")
 HEADER = "x-vstape-fault"
 META = "vstape_fault"
+# A stall outlasts the SDK's default read timeout (600 s); it ends as soon as the client hangs up.
+STALL_MS = 610_000
+POLL_S = 0.05
 
 
 def _apply(flow: http.HTTPFlow, wire: Wire) -> None:
@@ -78,8 +81,8 @@ class FaultInjector:
         loader.add_option(
             "vstape_fault_stall_ms",
             int,
-            60000,
-            "How long read_timeout/connect_timeout hold a request before closing it.",
+            STALL_MS,
+            "read_timeout/connect_timeout hold a request until the client hangs up, at most this long.",
         )
         loader.add_option(
             "vstape_fault_header",
@@ -149,7 +152,11 @@ class FaultInjector:
         if not self.quiet:
             print(f"vstape fault: {found.route.name} <- {scenario.name} ({step})", flush=True)
         if played.kind == "latency":
-            await asyncio.sleep(self.latency_ms / 1000)
+            try:
+                await asyncio.sleep(self.latency_ms / 1000)
+            except asyncio.CancelledError:  # shutting down
+                flow.kill()
+                return
         elif played.kind == "status" or played.name == "html_error_page":
             _apply(
                 flow, faults.error_response(played, found.route, found.params, self._request_id())
@@ -181,7 +188,7 @@ class FaultEnactor:
     """Carries out transport faults once the flow was validated and recorded."""
 
     def __init__(self, stall_ms: int | None = None) -> None:
-        self.stall_ms = 60000 if stall_ms is None else stall_ms
+        self.stall_ms = STALL_MS if stall_ms is None else stall_ms
         self._fixed = stall_ms is not None
 
     def configure(self, updated: set[str]) -> None:
@@ -203,15 +210,27 @@ class FaultEnactor:
         if enact == "connection_reset":
             flow.kill()
         elif enact in ("read_timeout", "connect_timeout"):
-            await asyncio.sleep(self.stall_ms / 1000)  # the client's own timeout fires first
+            # Through a proxy the TCP connection is already open, so both are a stall: the
+            # client's own timeout fires (the SDK raises APITimeoutError either way).
+            await self._hold_until_the_client_gives_up(flow)
             flow.kill()
         elif enact == "truncated_body":
             # Announce the whole body, send half, close: what a dropped connection looks like.
             full = int(meta.get("full_length", 0))
-            flow.response.headers["content-length"] = str(
-                max(full, len(flow.response.raw_content or b"") + 1)
-            )
-            flow.response.headers["connection"] = "close"
+            headers = flow.response.headers
+            headers.pop("transfer-encoding", None)  # one framing only: the announced length
+            headers["content-length"] = str(max(full, len(flow.response.raw_content or b"") + 1))
+            headers["connection"] = "close"
+
+    async def _hold_until_the_client_gives_up(self, flow: http.HTTPFlow) -> None:
+        """Wait until the client closes its connection, or ``stall_ms`` (the cap) passes."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.stall_ms / 1000
+        try:
+            while loop.time() < deadline and flow.client_conn.timestamp_end is None:
+                await asyncio.sleep(min(POLL_S, max(0.0, deadline - loop.time())))
+        except asyncio.CancelledError:  # the proxy is shutting down: nothing left to hold
+            return
 
 
 addons = [FaultInjector(), FaultEnactor()]

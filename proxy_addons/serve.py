@@ -51,9 +51,17 @@ async def _serve(
     master.addons.add(_Announce(announce), *addons)
     opts.update(**settings)  # after the addons declared their options
     loop = asyncio.get_running_loop()
+    loop.set_exception_handler(_quiet_cancellation)
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, master.shutdown)
     await master.run()
+
+
+def _quiet_cancellation(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+    """At shutdown, connections still open (keep-alive clients) are cancelled: not an error."""
+    if isinstance(context.get("exception"), asyncio.CancelledError):
+        return
+    loop.default_exception_handler(context)
 
 
 def warn_if_exposed(host: str, command: str) -> None:

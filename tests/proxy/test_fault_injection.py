@@ -102,8 +102,6 @@ def test_timeouts_resets_and_broken_bodies_reach_the_sdk(tmp_path: Path) -> None
         "record",
         "--listen",
         "127.0.0.1:0",
-        "--stall-ms",
-        "20000",
         "--fault",
         "get_vector_store:read_timeout",
         "--fault",
@@ -127,7 +125,50 @@ def test_timeouts_resets_and_broken_bodies_reach_the_sdk(tmp_path: Path) -> None
                 client.files.list()
             # the proxy keeps serving while a stalled request is still held
             assert client.vector_stores.create(name="after").name == "after"
+        # The default stall (610 s, past the SDK's 600 s) ended when the client hung up:
+        # nothing is held, so the proxy stops at once.
+        started = time.monotonic()
         _stop(proc)
+        assert time.monotonic() - started < 10
+
+
+def test_a_cut_chunked_body_is_a_connection_error(tmp_path: Path) -> None:
+    """truncated_body on a chunked upstream response: one framing (the length), then a close."""
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+    from threading import Thread
+
+    store = json.dumps({"id": "vs_chunked", "object": "vector_store", "name": "c"}).encode()
+
+    class Chunked(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("content-type", "application/json")
+            self.send_header("transfer-encoding", "chunked")
+            self.end_headers()
+            self.wfile.write(b"%x\r\n%s\r\n0\r\n\r\n" % (len(store), store))
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    upstream = ThreadingHTTPServer(("127.0.0.1", 0), Chunked)
+    Thread(target=upstream.serve_forever, daemon=True).start()
+    try:
+        with vstape_server(
+            "record",
+            "--listen",
+            "127.0.0.1:0",
+            "--upstream",
+            f"http://127.0.0.1:{upstream.server_address[1]}",
+            "--fault",
+            "get_vector_store:truncated_body",
+        ) as (proc, url):
+            with _client(url, max_retries=0) as client, pytest.raises(openai.APIConnectionError):
+                client.vector_stores.retrieve("vs_chunked")
+            _stop(proc)
+    finally:
+        upstream.shutdown()
 
 
 def test_latency_is_added(tmp_path: Path) -> None:

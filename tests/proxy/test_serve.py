@@ -30,3 +30,21 @@ def test_bad_listen_values_explain_the_format(value: str) -> None:
     """A bad --listen says what is expected."""
     with pytest.raises(ValueError, match="expected HOST:PORT"):
         parse_listen(value)
+
+
+def test_stopping_with_a_client_still_connected_prints_no_traceback() -> None:
+    """SIGTERM while a keep-alive client holds a connection: a clean stop, no asyncio noise."""
+    import signal
+
+    from openai import OpenAI
+
+    from tests.procs import vstape_server
+
+    with vstape_server("record", "--listen", "127.0.0.1:0") as (proc, url):
+        client = OpenAI(api_key="sk-x", base_url=url, max_retries=0)
+        client.vector_stores.list()  # the connection stays open (keep-alive)
+        proc.send_signal(signal.SIGTERM)
+        out, _ = proc.communicate(timeout=30)
+        client.close()
+    assert proc.returncode == 0
+    assert "Traceback" not in out and "CancelledError" not in out
