@@ -37,6 +37,7 @@ from vstape.faults import FaultPlan, FaultSpecError, Scenario, Wire
 logger = logging.getLogger("vstape")
 HEADER = "x-vstape-fault"
 META = "vstape_fault"
+RETRY_COUNT = "x-stainless-retry-count"  # 0, 1, 2... on each attempt of one SDK call
 # A stall outlasts the SDK's default read timeout (600 s); it ends as soon as the client hangs up.
 STALL_MS = 610_000
 POLL_S = 0.05
@@ -140,7 +141,12 @@ class FaultInjector:
         found = routes.match(flow.request.method, flow.request.path)
         if found is None:
             return
-        decision = self.plan.decide(found.route, self._requested(flow, found.route))
+        attempt = flow.request.headers.get(RETRY_COUNT, "")
+        decision = self.plan.decide(
+            found.route,
+            self._requested(flow, found.route),
+            int(attempt) if attempt.isdigit() else None,
+        )
         if decision is None:
             return
         scenario, step = decision

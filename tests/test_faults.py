@@ -217,3 +217,19 @@ def test_any_fault_spec_text_parses_or_says_why(text: str) -> None:
     else:
         assert spec.scenario.applies(BY_NAME[spec.route]) if spec.route != "*" else True
         assert spec.every >= 1 and (spec.rate is None or 0 <= spec.rate <= 1)
+
+
+def test_a_sequence_follows_the_clients_retry_count_when_it_sends_one() -> None:
+    """x-stainless-retry-count 0, 1, 2 -> 429, 429, ok, for every client, whatever the others do."""
+    plan = FaultPlan([parse_spec("create_vector_store:retry_then_ok")])
+    route = BY_NAME["create_vector_store"]
+    interleaved = [plan.decide(route, attempt=a) for a in (0, 0, 1, 1, 2, 2, 5)]
+    assert [d[1] for d in interleaved if d] == [
+        "rate_limited",
+        "rate_limited",
+        "rate_limited",
+        "rate_limited",
+        "ok",
+        "ok",
+        "ok",
+    ]

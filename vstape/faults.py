@@ -653,22 +653,27 @@ class FaultPlan:
     def __post_init__(self) -> None:
         self._random = random.Random(self.seed)
 
-    def decide(self, route: Route, requested: str | None = None) -> tuple[Scenario, str] | None:
+    def decide(
+        self, route: Route, requested: str | None = None, attempt: int | None = None
+    ) -> tuple[Scenario, str] | None:
         """The scenario and the step to play for this request of ``route``, or None.
 
         ``requested`` is a scenario asked for by the request itself (the
         ``x-vstape-fault`` header); it wins over the specs. The step is the scenario's
         name, or for a sequence the member scenario of this request (``ok``: pass it on).
+        ``attempt`` is the request's retry number when the client says it (the official
+        SDKs send ``x-stainless-retry-count``): a sequence then plays the step of that
+        attempt, whatever other clients do; without it, steps are counted per route.
         """
         if requested == "poll_sequence":  # a label: the upstream itself answers in_progress
             return get(requested), "ok"
         if requested:
-            return self._step(f"header:{requested}:{route.name}", get(requested))
+            return self._step(f"header:{requested}:{route.name}", get(requested), attempt)
         for position, spec in enumerate(self.specs):
             if not spec.covers(route):
                 continue
             if spec.scenario.kind == "sequence":
-                return self._step(f"spec{position}:{route.name}", spec.scenario)
+                return self._step(f"spec{position}:{route.name}", spec.scenario, attempt)
             key = f"spec{position}"
             count = self.counts.get(key, 0)
             self.counts[key] = count + 1
@@ -680,9 +685,11 @@ class FaultPlan:
                 return spec.scenario, spec.scenario.name
         return None
 
-    def _step(self, key: str, scenario: Scenario) -> tuple[Scenario, str]:
+    def _step(self, key: str, scenario: Scenario, attempt: int | None) -> tuple[Scenario, str]:
         if scenario.kind != "sequence":
             return scenario, scenario.name
+        if attempt is not None and attempt >= 0:
+            return scenario, scenario.steps[min(attempt, len(scenario.steps) - 1)]
         count = self.counts.get(key, 0)
         self.counts[key] = count + 1
         return scenario, scenario.steps[count % len(scenario.steps)]

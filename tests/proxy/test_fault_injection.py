@@ -347,3 +347,28 @@ def test_mitmdump_takes_the_fault_options(tmp_path: Path) -> None:
             proc.communicate(timeout=30)
     recorded = load(tmp_path / "c.yaml").interactions
     assert [i.vstape.scenario for i in recorded] == ["bad_gateway", None]  # type: ignore[union-attr]
+
+
+def test_retry_then_ok_succeeds_for_every_concurrent_sdk_client() -> None:
+    """Two clients at once through retry_then_ok: each gets its object after 2 retries, twice over."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with vstape_server(
+        "record",
+        "--listen",
+        "127.0.0.1:0",
+        "--quiet",
+        "--fault",
+        "create_vector_store:retry_then_ok",
+    ) as (proc, url):
+
+        def one(name: str) -> int:
+            with _client(url, max_retries=2) as client:
+                raw = client.vector_stores.with_raw_response.create(name=name)
+                assert raw.parse().name == name
+                return int(raw.retries_taken)
+
+        with ThreadPoolExecutor(4) as pool:
+            retries = list(pool.map(one, [f"s{i}" for i in range(8)]))
+        _stop(proc)
+    assert retries == [2] * 8
