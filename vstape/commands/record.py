@@ -2,8 +2,13 @@
 
 vstape record --cassette-dir cassettes/recorded            # reverse proxy, emulator upstream
 vstape record --upstream https://api.openai.com --cassette run.yaml
-vstape record --mode forward --listen 127.0.0.1:8080       # forward proxy (mitmproxy's CA)
+vstape record --mode forward --cassette run.yaml           # forward proxy: each request to its host
+vstape record --mode forward --upstream emulator           # forward proxy, the emulator answers
 vstape record --fault 'get_vector_store:rate_limited:every 2' --cassette faults.yaml
+
+Reverse mode (the default) sends everything to ``--upstream`` (the embedded emulator unless
+a URL is given). Forward mode is a plain forward proxy: each request goes to the host it
+names (HTTPS through mitmproxy's CA), unless ``--upstream emulator`` says the emulator answers.
 """
 
 from __future__ import annotations
@@ -17,8 +22,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of ``vstape record``."""
     parser.add_argument(
         "--upstream",
-        default="emulator",
-        help="upstream URL, or 'emulator' (default): the embedded emulator",
+        default=None,
+        metavar="URL|emulator",
+        help="reverse mode: the upstream URL, or 'emulator' (default); forward mode: each "
+        "request goes to its own host, unless 'emulator' is given",
     )
     parser.add_argument(
         "--listen",
@@ -162,13 +169,25 @@ def run(args: argparse.Namespace) -> int:
         print(f"vstape record: {err}", file=sys.stderr)
         return 2
     warn_if_exposed(host, "vstape record")
-    emulated = args.upstream == "emulator"
-    if not emulated and not args.upstream.startswith(("http://", "https://")):
-        print(
-            f"vstape record: --upstream {args.upstream!r}: expected 'emulator' or an http(s):// URL",
-            file=sys.stderr,
-        )
-        return 2
+    forward = args.mode == "forward"
+    upstream: str | None = args.upstream
+    if upstream is not None and upstream != "emulator":
+        if not upstream.startswith(("http://", "https://")):
+            print(
+                f"vstape record: --upstream {upstream!r}: expected 'emulator' or an http(s):// URL",
+                file=sys.stderr,
+            )
+            return 2
+        if forward:
+            print(
+                f"vstape record: --upstream {upstream!r}: forward mode sends each request to its "
+                "own host; --upstream URL is for reverse mode (use --mode reverse --upstream URL, "
+                "or drop --upstream)",
+                file=sys.stderr,
+            )
+            return 2
+    # reverse mode: the emulator unless a URL is given; forward mode: only when asked for
+    emulated = upstream == "emulator" or (upstream is None and not forward)
     if args.polls < 0:
         print(f"vstape record: --polls {args.polls}: must be >= 0", file=sys.stderr)
         return 2
@@ -177,10 +196,10 @@ def run(args: argparse.Namespace) -> int:
     if emulated:
         addons.append(EmulatorAddon(Emulator(seed=args.seed, polls_to_complete=args.polls)))
     addons += [Recorder(), FaultEnactor()]
-    if args.mode == "forward":
+    if forward:
         mode = "regular"
     else:
-        mode = "reverse:" + ("http://127.0.0.1:9" if emulated else args.upstream)
+        mode = "reverse:" + ("http://127.0.0.1:9" if emulated else str(upstream))
     target = (
         args.cassette
         or args.cassette_dir
@@ -188,10 +207,17 @@ def run(args: argparse.Namespace) -> int:
     )
 
     def announce(bound_host: str, port: int) -> None:
-        upstream = "the emulator" if emulated else args.upstream
-        kind = "forward proxy" if args.mode == "forward" else "reverse proxy"
-        where = f"http://{bound_host}:{port}" + ("" if args.mode == "forward" else "/v1")
-        print(f"vstape record: {kind} at {where} -> {upstream}; recording to {target}", flush=True)
+        if emulated:
+            answered_by = "the emulator"
+        elif forward:
+            answered_by = "each request's own host"
+        else:
+            answered_by = str(upstream)
+        kind = "forward proxy" if forward else "reverse proxy"
+        where = f"http://{bound_host}:{port}" + ("" if forward else "/v1")
+        print(
+            f"vstape record: {kind} at {where} -> {answered_by}; recording to {target}", flush=True
+        )
 
     return serve(
         listen=args.listen,
