@@ -7,6 +7,11 @@ One line per flow (route, status, ms, OK or the violations with JSON paths); inv
 flows are marked and commented for mitmweb. The verdict goes to
 ``flow.metadata["vstape"]`` for the recorder. In strict mode an invalid request is
 answered with a 400 in OpenAI's error envelope and is not forwarded.
+
+A response that the fault injector broke on purpose (``flow.metadata["vstape_fault"]``
+names a ``body`` scenario such as ``malformed_json``) is not validated: its line and the
+run report say it was broken on purpose instead of counting violations. Its request is
+validated as usual.
 """
 
 from __future__ import annotations
@@ -19,7 +24,9 @@ import msgspec
 from mitmproxy import ctx, http
 
 from proxy_addons import settings as opts
+from proxy_addons.faults import META as FAULT_META
 from vstape import routes
+from vstape.faults import BY_SCENARIO
 from vstape.recording import Exchange, violation_lines
 from vstape.redact import scrub_text
 from vstape.run_report import RunReport
@@ -53,6 +60,14 @@ def exchange_of(
         response_body=response.get_content(strict=False) or b"",
         duration_ms=duration_ms,
     )
+
+
+def broken_on_purpose(flow: http.HTTPFlow) -> str | None:
+    """The ``body`` scenario the fault injector broke this response with, if any."""
+    fault = flow.metadata.get(FAULT_META) or {}
+    step = fault.get("step")
+    scenario = BY_SCENARIO.get(step) if isinstance(step, str) else None
+    return step if scenario is not None and scenario.kind == "body" else None
 
 
 class Validator:
@@ -127,7 +142,9 @@ class Validator:
         response = flow.response
         body = response.get_content(strict=False) or b""
         violations: list[Violation] = meta["request"]
-        if not response.stream:
+        broken = broken_on_purpose(flow)
+        meta["broken_on_purpose"] = broken
+        if not response.stream and broken is None:
             violations = violations + validate_response(
                 flow.request.method,
                 path,
@@ -149,14 +166,17 @@ class Validator:
             line for v, line in zip(violations, lines, strict=True) if v.severity != "error"
         ]
         route = meta["route"] or "unknown_route"
-        self.report.add(route, response.status_code, errors, warnings)
+        self.report.add(
+            route, response.status_code, errors, warnings, broken_on_purpose=broken is not None
+        )
+        notes = [] if broken is None else [f"response broken on purpose ({broken}): not validated"]
         if errors:
             flow.marked = ":exclamation:"
-            flow.comment = scrub_text("\n".join(errors + warnings))
-        elif warnings:
-            flow.comment = scrub_text("\n".join(warnings))
+            flow.comment = scrub_text("\n".join(errors + warnings + notes))
+        elif warnings or notes:
+            flow.comment = scrub_text("\n".join(warnings + notes))
         if not self.settings.quiet:
-            verdict = "OK" if not violations else "; ".join(errors + warnings)
+            verdict = "; ".join(errors + warnings + notes) or "OK"
             print(
                 scrub_text(f"vstape {route} {response.status_code} {elapsed_ms:.0f}ms {verdict}"),
                 flush=True,

@@ -32,6 +32,16 @@ def test_demo_records_every_route_and_reports(tmp_path: Path) -> None:
     assert set(report["routes"]) == recorded
     assert report["routes"]["get_vector_store"]["statuses"]["404"] >= 1
     assert report["routes"]["search_vector_store"]["statuses"]["400"] >= 1
+    # Responses the fault injector broke on purpose are not violations; the one violation
+    # left is the demo's deliberately invalid search request (max_num_results=99).
+    assert report["routes"]["get_vector_store"]["violations"] == 0
+    assert report["routes"]["get_vector_store"]["broken_on_purpose"] >= 4
+    assert report["broken_on_purpose"] == report["routes"]["get_vector_store"]["broken_on_purpose"]
+    assert {r: s["violations"] for r, s in report["routes"].items() if s["violations"]} == {
+        "search_vector_store": 1
+    }
+    assert "responses broken on purpose by fault injection (not validated)" in done.stdout
+    assert "malformed_json" not in "".join(report["routes"]["get_vector_store"]["messages"])
     assert "exchanges" in done.stdout and str(out / "cassettes") in done.stdout
     # every failure mode of the catalog, injected by the proxy, as the SDK saw it
     for line in (

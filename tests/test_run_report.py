@@ -42,3 +42,23 @@ def test_junit_has_one_case_per_route_and_failures_for_violations() -> None:
     assert suite.get("tests") == "3" and suite.get("failures") == "1"
     failed = [c.get("name") for c in suite if c.find("failure") is not None]
     assert failed == ["search_vector_store"]
+
+
+def test_responses_broken_on_purpose_are_counted_apart_not_as_violations() -> None:
+    """A body fault's response is counted as broken on purpose, in the table and the JSON."""
+    report = _report()
+    report.add("get_vector_store", 200, [], [], broken_on_purpose=True)
+    report.add("get_vector_store", 502, [], [], broken_on_purpose=True)
+    assert report.routes["get_vector_store"].violations == 0
+    assert report.table().splitlines()[-1] == (
+        "6 exchanges, 3 routes, 1 violations; "
+        "2 responses broken on purpose by fault injection (not validated)"
+    )
+    data = json.loads(report.to_json())
+    assert data["broken_on_purpose"] == 2
+    assert data["routes"]["get_vector_store"]["broken_on_purpose"] == 2
+    assert data["routes"]["create_vector_store"]["broken_on_purpose"] == 0
+    suite = ET.fromstring(report.to_junit())
+    assert [c.get("name") for c in suite if c.find("failure") is not None] == [
+        "search_vector_store"
+    ]

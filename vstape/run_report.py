@@ -1,6 +1,8 @@
 """Summary of a recording run: per route count, statuses, violations, drift.
 
 Rendered as a terminal table, as JSON (``--report-json``) and as JUnit XML (``--junit``).
+Responses that fault injection broke on purpose (``malformed_json``, ``empty_body``, ...)
+are not validated: they are counted apart, never as violations.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ class RouteStats:
     statuses: Counter[int] = field(default_factory=Counter)
     violations: int = 0
     drift: int = 0
+    broken_on_purpose: int = 0
+    """Responses a body fault broke on purpose (not validated)."""
     messages: list[str] = field(default_factory=list)
 
 
@@ -31,13 +35,22 @@ class RunReport:
 
     routes: dict[str, RouteStats] = field(default_factory=dict)
 
-    def add(self, route: str, status: int, errors: list[str], warnings: list[str]) -> None:
-        """Count one exchange."""
+    def add(
+        self,
+        route: str,
+        status: int,
+        errors: list[str],
+        warnings: list[str],
+        *,
+        broken_on_purpose: bool = False,
+    ) -> None:
+        """Count one exchange (``broken_on_purpose``: its response was not validated)."""
         stats = self.routes.setdefault(route, RouteStats())
         stats.count += 1
         stats.statuses[status] += 1
         stats.violations += len(errors)
         stats.drift += len(warnings)
+        stats.broken_on_purpose += broken_on_purpose
         for message in errors + warnings:
             if len(stats.messages) < 50:
                 stats.messages.append(scrub_text(message))
@@ -61,8 +74,19 @@ class RunReport:
         ]
         lines.insert(1, "  ".join("-" * w for w in widths))
         bad = sum(s.violations for s in self.routes.values())
-        lines.append(f"{self.total} exchanges, {len(self.routes)} routes, {bad} violations")
+        summary = f"{self.total} exchanges, {len(self.routes)} routes, {bad} violations"
+        if self.broken_on_purpose:
+            summary += (
+                f"; {self.broken_on_purpose} responses broken on purpose by fault injection "
+                "(not validated)"
+            )
+        lines.append(summary)
         return "\n".join(lines)
+
+    @property
+    def broken_on_purpose(self) -> int:
+        """Responses a body fault broke on purpose, over all routes."""
+        return sum(s.broken_on_purpose for s in self.routes.values())
 
     def to_json(self) -> bytes:
         """The report as JSON."""
@@ -72,13 +96,13 @@ class RunReport:
                 "statuses": {str(k): v for k, v in sorted(s.statuses.items())},
                 "violations": s.violations,
                 "drift": s.drift,
+                "broken_on_purpose": s.broken_on_purpose,
                 "messages": s.messages,
             }
             for name, s in sorted(self.routes.items())
         }
-        return msgspec.json.format(
-            msgspec.json.encode({"total": self.total, "routes": data}), indent=2
-        )
+        report = {"total": self.total, "broken_on_purpose": self.broken_on_purpose, "routes": data}
+        return msgspec.json.format(msgspec.json.encode(report), indent=2)
 
     def to_junit(self) -> bytes:
         """One testcase per route; a failure lists its violations."""

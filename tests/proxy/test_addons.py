@@ -11,9 +11,12 @@ import pytest
 from mitmproxy import exceptions, http
 from mitmproxy.test import taddons, tflow
 
+from proxy_addons.faults import META as FAULT_META
+from proxy_addons.faults import FaultInjector
 from proxy_addons.recorder import Recorder
 from proxy_addons.validator import Validator
 from vstape.cassettes import load
+from vstape.faults import CATALOG
 
 STORE = {
     "id": "vs_1",
@@ -188,3 +191,81 @@ def test_emulator_addon_options_rebuild_it_and_refuse_bad_values() -> None:
         assert addon.emulator.polls_to_complete == 3 and addon.emulator.seed == 5
         with pytest.raises(exceptions.OptionsError, match="vstape_emulator_polls option -1"):
             tctx.configure(addon, vstape_emulator_polls=-1)
+
+
+BODY_FAULTS = [s.name for s in CATALOG if s.kind == "body"]
+
+
+def _through_faults(
+    injector: FaultInjector, validator: Validator, recorder: Recorder, flow: http.HTTPFlow
+) -> None:
+    """The chain of `vstape record`: injector, validator, upstream, injector, validator, recorder."""
+    asyncio.run(injector.request(flow))
+    validator.request(flow)
+    if flow.response is None:
+        _answer(flow, json.dumps(STORE).encode())
+    injector.response(flow)
+    validator.responseheaders(flow)
+    validator.response(flow)
+    _record(recorder, flow)
+
+
+@pytest.mark.parametrize("scenario", BODY_FAULTS)
+def test_a_response_broken_on_purpose_is_not_a_violation(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], scenario: str
+) -> None:
+    """A body fault's response is not validated: the line and the report say it was deliberate."""
+    assert {"malformed_json", "empty_body", "truncated_body", "html_error_page"} <= set(BODY_FAULTS)
+    injector, validator, recorder = FaultInjector(), Validator(), Recorder()
+    with taddons.context(injector, validator, recorder) as tctx:
+        tctx.configure(validator, vstape_cassette=str(tmp_path / "c.yaml"))
+        tctx.configure(injector, vstape_faults=[f"get_vector_store:{scenario}"])
+        flow = _flow("GET", "/v1/vector_stores/vs_1")
+        _through_faults(injector, validator, recorder, flow)
+        validator.done()
+    assert flow.metadata[FAULT_META]["step"] == scenario
+    assert flow.metadata["vstape"]["violations"] == []
+    assert flow.metadata["vstape"]["broken_on_purpose"] == scenario
+    assert not flow.marked
+    assert flow.comment == f"response broken on purpose ({scenario}): not validated"
+    stats = validator.report.routes["get_vector_store"]
+    assert (stats.violations, stats.broken_on_purpose) == (0, 1)
+    out = capsys.readouterr().out
+    assert f"response broken on purpose ({scenario}): not validated" in out
+    assert "1 exchanges, 1 routes, 0 violations; 1 responses broken on purpose" in out
+    assert json.loads(validator.report.to_json())["broken_on_purpose"] == 1
+    [item] = load(tmp_path / "c.yaml").interactions
+    assert item.vstape and item.vstape.fault == scenario  # type: ignore[union-attr]
+    assert item.vstape.verdict == "ok" and item.vstape.violations == []  # type: ignore[union-attr]
+
+
+def test_the_request_of_a_broken_response_is_still_validated(tmp_path: Path) -> None:
+    """max_num_results=99 with malformed_json: the request violation counts, the response is skipped."""
+    injector, validator, recorder = FaultInjector(), Validator(), Recorder()
+    with taddons.context(injector, validator, recorder) as tctx:
+        tctx.configure(validator, vstape_quiet=True)
+        tctx.configure(injector, vstape_faults=["search_vector_store:malformed_json"])
+        flow = _flow(
+            "POST", "/v1/vector_stores/vs_1/search", b'{"query": "q", "max_num_results": 99}'
+        )
+        _through_faults(injector, validator, recorder, flow)
+    [violation] = flow.metadata["vstape"]["violations"]
+    assert violation.side == "request" and violation.path == "$.max_num_results"
+    assert flow.marked and "response broken on purpose (malformed_json)" in flow.comment
+    stats = validator.report.routes["search_vector_store"]
+    assert (stats.violations, stats.broken_on_purpose) == (1, 1)
+
+
+def test_an_invalid_response_after_a_sequence_step_ok_is_still_a_violation() -> None:
+    """Only body faults skip validation: a broken body on an `ok` step is the upstream's fault."""
+    validator = Validator()
+    broken = {k: v for k, v in STORE.items() if k != "status"}
+    with taddons.context(validator) as tctx:
+        tctx.configure(validator, vstape_quiet=True)
+        flow = _flow("GET", "/v1/vector_stores/vs_1")
+        flow.metadata[FAULT_META] = {"scenario": "retry_then_ok", "step": "ok"}
+        validator.request(flow)
+        _answer(flow, json.dumps(broken).encode())
+        validator.response(flow)
+    assert flow.metadata["vstape"]["broken_on_purpose"] is None
+    assert validator.report.routes["get_vector_store"].violations == 1
