@@ -3,6 +3,9 @@
 Each subcommand lives in ``vstape/commands/<name>.py`` and exposes
 ``add_arguments(parser)`` and ``run(args) -> int``. Subcommands that need mitmproxy
 import it inside ``run`` so that ``vstape --help`` works without it.
+
+A reader that stops early (``vstape faults | head -5``) ends the command quietly with
+status 141 (128 + SIGPIPE, what other Unix tools report), not with a traceback.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import importlib.util
+import os
 import sys
 from collections.abc import Sequence
 
@@ -59,9 +63,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         code: int = args._run(args)
+        sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's exit
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        _silence_stdout()
+        return SIGPIPE_EXIT
     return code
+
+
+SIGPIPE_EXIT = 141  # 128 + SIGPIPE
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null: whatever is still buffered goes nowhere, quietly."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # stdout is not a real file (captured, closed)
+        pass
 
 
 if __name__ == "__main__":
