@@ -360,3 +360,20 @@ def test_bad_option_value_is_a_clear_error(tmp_path: Path) -> None:
     )
     assert done.returncode == 2
     assert "vstape_cassette" in done.stderr and "x.txt" in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("flag", "value"), [("--stall-ms", "-1"), ("--latency-ms", "-250"), ("--polls", "-1")]
+)
+def test_a_negative_count_names_the_flag_not_the_mitmproxy_option(flag: str, value: str) -> None:
+    """`vstape record --stall-ms -1` exits 2 before starting, naming the flag as typed."""
+    done = subprocess.run(
+        [*VSTAPE, "record", "--listen", "127.0.0.1:0", flag, value],
+        capture_output=True,
+        text=True,
+        timeout=15,
+        cwd=ROOT,
+    )
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert done.stderr == f"vstape record: {flag} {value}: must be >= 0\n"
+    assert "vstape_" not in done.stderr and done.stdout == ""

@@ -125,6 +125,20 @@ def add_fault_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def negative_counts(args: argparse.Namespace) -> list[str]:
+    """``--stall-ms -1: must be >= 0`` for each count flag given a negative value.
+
+    Checked before the proxy starts, so the message names the flag the user typed, not
+    the mitmproxy option behind it. Covers the fault flags and, for ``record``, ``--polls``.
+    """
+    flags = {"--stall-ms": "stall_ms", "--latency-ms": "latency_ms", "--polls": "polls"}
+    return [
+        f"{flag} {value}: must be >= 0"
+        for flag, attr in flags.items()
+        if isinstance(value := getattr(args, attr, None), int) and value < 0
+    ]
+
+
 def fault_settings(args: argparse.Namespace) -> dict[str, Any]:
     """The vstape_fault* mitmproxy options for these arguments."""
     return {
@@ -188,8 +202,10 @@ def run(args: argparse.Namespace) -> int:
             return 2
     # reverse mode: the emulator unless a URL is given; forward mode: only when asked for
     emulated = upstream == "emulator" or (upstream is None and not forward)
-    if args.polls < 0:
-        print(f"vstape record: --polls {args.polls}: must be >= 0", file=sys.stderr)
+    problems = negative_counts(args)
+    for problem in problems:
+        print(f"vstape record: {problem}", file=sys.stderr)
+    if problems:
         return 2
     # Faults are decided first and enacted last, after the recorder wrote what the client sees.
     addons: list[Any] = [FaultInjector(), Validator()]
