@@ -256,13 +256,19 @@ def test_fail_under(tmp_path: Path) -> None:
 
 
 def test_unusable_cassette_exit_2_with_file_and_line(tmp_path: Path) -> None:
-    """A cassette that cannot be loaded: exit 2, its file and line on stderr; a missing path too."""
-    _hand_made(tmp_path)
-    (tmp_path / "x.yaml").write_text("interactions:\n- request: {method: GET\n")
-    done = _coverage(str(tmp_path))
+    """A cassette that cannot be loaded: exit 2, only the errors (file and line); a missing path too."""
+    _hand_made(tmp_path / "in")
+    (tmp_path / "in" / "x.yaml").write_text("interactions:\n- request: {method: GET\n")
+    done = _coverage(str(tmp_path / "in"), "--json", str(tmp_path / "c.json"))
     assert done.returncode == 2
-    assert f"{tmp_path / 'x.yaml'}:" in done.stderr and "not a loadable cassette" in done.stderr
-    assert "cells covered" in done.stdout  # the others are still counted
+    assert f"{tmp_path / 'in' / 'x.yaml'}:3:" in done.stderr
+    assert "not a loadable cassette" in done.stderr
+    assert "1 of 3 cassettes cannot be loaded; fix or remove them" in done.stderr
+    assert done.stdout == ""  # no matrix that leaves the broken cassette out
+    assert not (tmp_path / "c.json").exists()
+    alone = _coverage(str(tmp_path / "in" / "x.yaml"))
+    assert alone.returncode == 2 and alone.stdout == ""
+    assert "0 interactions" not in alone.stdout + alone.stderr
     missing = _coverage(str(tmp_path / "nope"))
     assert missing.returncode == 2 and "no such cassette or folder" in missing.stderr
 

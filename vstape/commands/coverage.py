@@ -5,7 +5,8 @@
 Prints the route x scenario matrix (counts; ``.`` not covered, blank: does not apply)
 and ``N of M route x scenario cells covered``. Exit status: 0; 1 when ``--fail-under``
 is given and coverage is lower; 2 unusable input (a cassette that cannot be loaded: the
-message names the file and the line).
+message names the file and the line). With unusable input nothing else is printed or
+written: a matrix without those cassettes would understate the coverage.
 """
 
 from __future__ import annotations
@@ -67,7 +68,14 @@ def run(args: argparse.Namespace) -> int:
         except CassetteError as err:  # load() refuses FIFOs and huge files from stat alone
             print(str(err), file=sys.stderr)
             unusable += 1
-    matrix = coverage.build(observations, cassettes=len(files) - unusable)
+    if unusable:
+        print(
+            f"vstape coverage: {unusable} of {len(files)} cassettes cannot be loaded; "
+            "fix or remove them (no coverage reported)",
+            file=sys.stderr,
+        )
+        return 2
+    matrix = coverage.build(observations, cassettes=len(files))
     print(coverage.table(matrix))
     outputs: tuple[tuple[str, str, Callable[[], bytes]], ...] = (
         ("--json", args.json, lambda: coverage.to_json(matrix)),
