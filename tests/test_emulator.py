@@ -145,3 +145,96 @@ def test_internal_errors_become_500_envelopes() -> None:
     _, vs, _ = call(emu, "POST", "/v1/vector_stores", {})
     status, body, _ = call(emu, "GET", f"/v1/vector_stores/{vs['id']}")
     assert status == 500 and body["error"]["type"] == "server_error"
+
+
+def test_numbers_out_of_range_are_worded_as_the_real_api_words_them() -> None:
+    """limit=1000 / limit=0 / max_num_results=99: the real API's message, code and param."""
+    emu = Emulator(seed=2)
+    _, vs, _ = call(emu, "POST", "/v1/vector_stores", {})
+    cases = [
+        (
+            ("GET", "/v1/vector_stores?limit=1000", None),
+            "Invalid 'limit': integer above maximum value. "
+            "Expected a value <= 100, but got 1000 instead.",
+            "integer_above_max_value",
+            "limit",
+        ),
+        (
+            ("GET", "/v1/vector_stores?limit=0", None),
+            "Invalid 'limit': integer below minimum value. "
+            "Expected a value >= 1, but got 0 instead.",
+            "integer_below_min_value",
+            "limit",
+        ),
+        (
+            ("GET", f"/v1/vector_stores/{vs['id']}/files?limit=101", None),
+            "Invalid 'limit': integer above maximum value. "
+            "Expected a value <= 100, but got 101 instead.",
+            "integer_above_max_value",
+            "limit",
+        ),
+        (
+            ("POST", f"/v1/vector_stores/{vs['id']}/search", {"query": "q", "max_num_results": 99}),
+            "Invalid 'max_num_results': integer above maximum value. "
+            "Expected a value <= 50, but got 99 instead.",
+            "integer_above_max_value",
+            "max_num_results",
+        ),
+        (
+            (
+                "POST",
+                f"/v1/vector_stores/{vs['id']}/search",
+                {"query": "q", "ranking_options": {"score_threshold": 1.5}},
+            ),
+            "Invalid 'ranking_options.score_threshold': decimal above maximum value. "
+            "Expected a value <= 1, but got 1.5 instead.",
+            "decimal_above_max_value",
+            "ranking_options.score_threshold",
+        ),
+    ]
+    for (method, path, body), message, code, param in cases:
+        status, answer, _ = call(emu, method, path, body)
+        assert status == 400, path
+        assert answer["error"] == {
+            "message": message,
+            "type": "invalid_request_error",
+            "param": param,
+            "code": code,
+        }
+
+
+def test_other_400s_keep_their_wording() -> None:
+    """Type errors, unknown and missing fields are not range violations: worded as before."""
+    emu = Emulator(seed=2)
+    status, answer, _ = call(emu, "GET", "/v1/vector_stores?limit=abc")
+    assert (status, answer["error"]["code"]) == (400, "invalid_value")
+    assert answer["error"]["message"] == "Invalid 'limit': expected integer, got 'abc'."
+    status, answer, _ = call(emu, "POST", "/v1/vector_stores", {"name": 5})
+    assert answer["error"]["message"] == "Invalid 'name': expected string, got 5."
+    status, answer, _ = call(emu, "POST", "/v1/vector_stores", {"nmae": "x"})
+    assert answer["error"]["code"] == "unknown_parameter"
+    _, vs, _ = call(emu, "POST", "/v1/vector_stores", {})
+    status, answer, _ = call(emu, "POST", f"/v1/vector_stores/{vs['id']}/search", {})
+    assert answer["error"]["code"] == "missing_required_parameter"
+
+
+def test_the_sdk_sees_the_real_code_for_a_limit_above_the_maximum() -> None:
+    """The official SDK raises BadRequestError with code integer_above_max_value, param limit."""
+    import httpx2
+    import openai
+
+    from vstape.emulator.transport import EmulatorTransport
+
+    with openai.OpenAI(
+        api_key="sk-test",
+        base_url="http://emulator/v1",
+        max_retries=0,
+        http_client=httpx2.Client(transport=EmulatorTransport(Emulator(seed=3))),
+    ) as client:
+        try:
+            client.vector_stores.list(limit=1000)
+        except openai.BadRequestError as err:
+            assert (err.code, err.param) == ("integer_above_max_value", "limit")
+            assert "Expected a value <= 100, but got 1000 instead." in err.message
+        else:
+            raise AssertionError("limit=1000 was accepted")

@@ -1,6 +1,14 @@
-"""API errors raised by handlers and rendered in OpenAI's error envelope."""
+"""API errors raised by handlers and rendered in OpenAI's error envelope.
+
+Request violations become the 400 the real API sends, worded as it words them: a number
+out of range is ``Invalid 'limit': integer above maximum value. Expected a value <= 100,
+but got 1000 instead.`` with code ``integer_above_max_value`` (``decimal_...`` for a
+fractional value, ``..._below_min_value`` under the minimum).
+"""
 
 from __future__ import annotations
+
+import re
 
 from vstape.violations import Kind, Violation
 
@@ -38,6 +46,30 @@ def _param(path: str) -> str | None:
     return None
 
 
+_BOUND = re.compile(r"^(<=|>=|<|>) (-?[0-9][0-9.e+-]*)$")
+_INTEGER = re.compile(r"^-?[0-9]+$")
+
+
+def _out_of_range(violation: Violation, param: str | None) -> ApiError | None:
+    """The real API's 400 for a number above its maximum or below its minimum, else None.
+
+    A range violation carries ``expected`` (``"<= 100"``) and ``actual`` (``"1000"``).
+    """
+    bound = _BOUND.match(violation.expected)
+    if violation.kind is not Kind.CONSTRAINT or bound is None or param is None:
+        return None
+    operator, limit = bound.groups()
+    number = "integer" if _INTEGER.match(violation.actual) else "decimal"
+    side, word = ("above", "max") if operator.startswith("<") else ("below", "min")
+    return ApiError(
+        400,
+        f"Invalid '{param}': {number} {side} {'maximum' if word == 'max' else 'minimum'} value. "
+        f"Expected a value {operator} {limit}, but got {violation.actual} instead.",
+        param=param,
+        code=f"{number}_{side}_{word}_value",
+    )
+
+
 def from_violation(violation: Violation) -> ApiError:
     """400 for the first violation of a request; ``param`` names the field."""
     param = _param(violation.path)
@@ -55,6 +87,9 @@ def from_violation(violation: Violation) -> ApiError:
             param=param,
             code="missing_required_parameter",
         )
+    out_of_range = _out_of_range(violation, param)
+    if out_of_range is not None:
+        return out_of_range
     where = f"'{param}'" if param else "request body"
     return ApiError(
         400, f"Invalid {where}: {violation.message}.", param=param, code="invalid_value"
