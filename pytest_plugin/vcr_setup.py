@@ -196,7 +196,15 @@ class IndexedCassette(Cassette):  # type: ignore[misc]
         return _key(request, self.settings.match) in self.index
 
     def _miss(self, request: VcrRequest, key: RequestKey) -> VstapeReplayMiss:
-        return VstapeReplayMiss(self.index.explain_miss(key, self.where, RERECORD), self, request)
+        return VstapeReplayMiss(
+            self.index.explain_miss(key, self.where, RERECORD, self._label), self, request
+        )
+
+    def _label(self, index: int) -> str:
+        """``#position``, with the file in front when the cassette joins several files."""
+        meta = self.data[index][1].get("vstape") or {}
+        position = f"#{meta.get('index', index)}"
+        return position if ", " not in self.where else f"{meta.get('file', self._path)} {position}"
 
     def can_play_response_for(self, request: VcrRequest) -> bool:
         filtered, key = self._filtered_key(request)

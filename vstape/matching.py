@@ -99,8 +99,13 @@ MATCH_MODES: tuple[Match, ...] = ("exact", "route")
 
 
 def by_route(key: RequestKey) -> RequestKey:
-    """Route-level matching: any ids, any query, any body; the route's template decides."""
-    return RequestKey(key.method, key.template.split(" ", 1)[1], (), "")
+    """Route-level matching: any ids, any query, any body; the route's template decides.
+
+    The key's path is ``/v1`` + the route template, so it still names its route.
+    """
+    found = match(key.method, key.path)
+    path = "/v1" + found.route.template if found else key.path
+    return RequestKey(key.method, path, (), "")
 
 
 def request_key(

@@ -136,8 +136,19 @@ class ReplayIndex:
                 best, best_score = index, score
         return best
 
-    def explain_miss(self, key: RequestKey, where: str, rerecord: str) -> str:
-        """Why ``key`` could not be replayed, what differs, and how to fix it."""
+    def explain_miss(
+        self,
+        key: RequestKey,
+        where: str,
+        rerecord: str,
+        label: Callable[[int], str] | None = None,
+    ) -> str:
+        """Why ``key`` could not be replayed, what differs, and how to fix it.
+
+        ``label`` names a recorded interaction for the reader (``file #position``);
+        without it, its index in this replay index.
+        """
+        name = label or (lambda index: f"#{index}")
         lines = [
             f"vstape: no recorded response for {key.method} {key.path} (route {key.route}) in {where}."
         ]
@@ -155,7 +166,7 @@ class ReplayIndex:
                 recorded = self.keys[near]
                 state = "already played" if self.plays[near] else "never played"
                 lines.append(
-                    f"Nearest recorded request: #{near} {recorded.method} {recorded.path} ({state}); differences:"
+                    f"Nearest recorded request: {name(near)} {recorded.method} {recorded.path} ({state}); differences:"
                 )
                 lines += diff(key, recorded) or ["  (none in the matched fields)"]
         lines.append(f"To re-record: {rerecord}")

@@ -23,6 +23,7 @@ from vstape.schemas import Error, ErrorResponse
 
 # Recorded faults that are not an HTTP response the client gets (a reset, a stall, a body cut short).
 TRANSPORT_FAULTS = tuple(s.name for s in CATALOG if s.transport_error is not None)
+FRAMING = frozenset({"content-length", "transfer-encoding", "connection", "keep-alive"})
 RERECORD = "record it with `vstape record --cassette FILE` and restart `vstape replay`"
 
 
@@ -68,10 +69,12 @@ class Replayer:
         self.files = cassette_files(paths)
         self.interactions: list[Interaction] = []
         self.sources: list[Path] = []
+        self.positions: list[int] = []  # each interaction's place in its own file
         for path in self.files:
             loaded = load(path).interactions
             self.interactions += loaded
             self.sources += [path] * len(loaded)
+            self.positions += range(len(loaded))
         self.match = match
         keys = [
             self._key(i.request.method, i.request.uri, i.request.body, i.request.headers)
@@ -91,8 +94,12 @@ class Replayer:
         key = self._key(method, url, body, headers)
         index = self.index.next(key)
         if index is None:
-            where = ", ".join(str(p) for p in self.files) or "no cassettes"
-            message = self.index.explain_miss(key, where, RERECORD)
+            where = (
+                str(self.files[0])
+                if len(self.files) == 1
+                else f"the {len(self.files)} cassettes served"
+            )
+            message = self.index.explain_miss(key, where, RERECORD, self.label)
             envelope = ErrorResponse(
                 Error(
                     message=message,
@@ -110,7 +117,9 @@ class Replayer:
             )
         item = self.interactions[index]
         meta = item.vstape if isinstance(item.vstape, InteractionMeta) else InteractionMeta()
-        recorded = item.response.headers
+        # Framing is the server's business: a recorded content-length or chunked encoding
+        # (stock vcrpy keeps both) would contradict the body as it is sent now.
+        recorded = {k: v for k, v in item.response.headers.items() if k.lower() not in FRAMING}
         replayed = (
             fast_forward(recorded, item.response.status.code) if self.fast_forward else recorded
         )
@@ -124,9 +133,26 @@ class Replayer:
             fault=fault,
         )
 
+    def label(self, index: int) -> str:
+        """``file #position`` of a recorded interaction (``#position`` when one file is served)."""
+        position = f"#{self.positions[index]}"
+        return position if len(self.files) == 1 else f"{self.sources[index]} {position}"
+
     def unused(self) -> list[str]:
         """One line per recorded interaction never played."""
         return [
-            f"{self.sources[i]} #{i}: {self.index.keys[i].method} {self.index.keys[i].path}"
+            f"{self.label(i)}: {self.index.keys[i].method} {self.index.keys[i].path}"
             for i in self.index.unused()
+        ]
+
+    def merged_scenarios(self) -> list[str]:
+        """Route keys (``--match route``) under which several scenarios were loaded."""
+        by_key: dict[RequestKey, set[str]] = {}
+        for key, item in zip(self.index.keys, self.interactions, strict=True):
+            meta = item.vstape if isinstance(item.vstape, InteractionMeta) else InteractionMeta()
+            by_key.setdefault(key, set()).add(meta.scenario or "ok")
+        return [
+            f"{key.route}: {', '.join(sorted(names))}"
+            for key, names in by_key.items()
+            if len(names) > 1
         ]

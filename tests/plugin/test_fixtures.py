@@ -36,11 +36,19 @@ def test_readme_fixture_table_is_generated_from_code() -> None:
     assert (ROOT / "docs" / "readme" / "fixtures.md").read_text() == reference_markdown()
 
 
-def _run(pytester: pytest.Pytester, body: str, *args: str) -> pytest.RunResult:
+def _run(
+    pytester: pytest.Pytester, body: str, *args: str, subprocess: bool = False
+) -> pytest.RunResult:
+    """Run a user's test file. ``subprocess`` for tests that make real HTTP connections:
+    in-process, pytester drops the modules the run imported (httpcore2 among them, loaded
+    on the first connection) while httpx2 keeps its exception map built from them, and
+    later tests in this worker would see raw httpcore2 errors."""
     pytester.makepyfile(textwrap.dedent(body))
     pytester.makeini(
         "[pytest]\nasyncio_default_fixture_loop_scope = function\nfilterwarnings =\n    ignore::pytest.PytestRemovedIn10Warning\n"
     )
+    if subprocess:
+        return pytester.runpytest_subprocess(*args)
     return pytester.runpytest(*args)
 
 
@@ -92,6 +100,7 @@ def test_emulator_fixture_is_stateful_and_reset_per_test(pytester: pytest.Pytest
         def test_second(vector_store_emulator):
             assert list(vector_store_emulator.client().vector_stores.list()) == []
     """,
+        subprocess=True,
     )
     result.assert_outcomes(passed=2)
 
@@ -266,5 +275,6 @@ def test_emulator_fixture_works_under_block_network(pytester: pytest.Pytester) -
                 socket.create_connection(("127.0.0.1", 9), timeout=1)
     """,
         "--block-network",
+        subprocess=True,
     )
     result.assert_outcomes(passed=2)

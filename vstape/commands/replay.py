@@ -68,6 +68,15 @@ def run(args: argparse.Namespace) -> int:
         print(f"vstape replay: {err}", file=sys.stderr)
         return 2
     warn_if_exposed(host, "vstape replay")
+    if args.match == "route":
+        for line in replayer.merged_scenarios():
+            print(
+                f"vstape replay: WARNING: --match route serves several scenarios of {line} "
+                "in one sequence (file order); serve one scenario per route, e.g. "
+                "cassettes/<route>/ok.yaml",
+                file=sys.stderr,
+                flush=True,
+            )
 
     def announce(bound_host: str, port: int) -> None:
         print(
