@@ -91,3 +91,19 @@ def test_unusable_cassette_is_exit_2(tmp_path: Path) -> None:
         timeout=60,
     )
     assert done.returncode == 2 and "bad.yaml" in done.stderr
+
+
+@pytest.mark.parametrize("flag", ["--stall-ms", "--latency-ms"])
+def test_replay_refuses_a_negative_count_naming_the_flag(flag: str, tmp_path: Path) -> None:
+    """`vstape replay --stall-ms -1` exits 2 before starting, naming the flag as typed."""
+    from tests.procs import ROOT, VSTAPE
+
+    done = subprocess.run(
+        [*VSTAPE, "replay", str(tmp_path), "--listen", "127.0.0.1:0", flag, "-1"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        cwd=ROOT,
+    )
+    assert done.returncode == 2
+    assert done.stderr == f"vstape replay: {flag} -1: must be >= 0\n"

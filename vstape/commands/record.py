@@ -117,8 +117,9 @@ def add_fault_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--stall-ms",
         type=int,
-        default=60000,
-        help="how long read_timeout/connect_timeout hold a request (default 60000)",
+        default=610_000,
+        help="read_timeout/connect_timeout hold a request until the client gives up, at most "
+        "this long (default 610000: past the SDK's 600 s default timeout)",
     )
     parser.add_argument(
         "--latency-ms", type=int, default=2000, help="delay of slow_response (default 2000)"

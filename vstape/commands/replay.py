@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from vstape.commands.record import add_fault_arguments, fault_settings
+from vstape.commands.record import add_fault_arguments, fault_settings, negative_counts
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -56,6 +56,11 @@ def run(args: argparse.Namespace) -> int:
     from vstape.cassettes import CassetteError
     from vstape.replay_server import Replayer
 
+    problems = negative_counts(args)
+    for problem in problems:
+        print(f"vstape replay: {problem}", file=sys.stderr)
+    if problems:
+        return 2
     try:
         host, _ = parse_listen(args.listen)
         replayer = Replayer(
