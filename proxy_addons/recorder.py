@@ -18,6 +18,7 @@ from typing import Any
 from mitmproxy import ctx, http
 
 from proxy_addons import settings as opts
+from proxy_addons.faults import META as FAULT_META
 from proxy_addons.validator import exchange_of
 from vstape.cassettes import Interaction
 from vstape.journal import CassetteWriter, GroupCommitter
@@ -71,7 +72,7 @@ class Recorder:
         if target is None:
             return
         exchange = exchange_of(flow, meta.get("duration_ms"), self.settings.policy.keep_host)
-        fault = flow.metadata.get("vstape_fault") or {}  # set by proxy_addons/faults.py
+        fault = flow.metadata.get(FAULT_META) or {}  # set by proxy_addons/faults.py
         step = fault.get("step")
         interaction = to_interaction(
             exchange,

@@ -26,7 +26,7 @@ from mitmproxy import ctx, http
 from proxy_addons import settings as opts
 from proxy_addons.faults import META as FAULT_META
 from vstape import routes
-from vstape.faults import BY_SCENARIO
+from vstape.faults import breaks_body
 from vstape.recording import Exchange, violation_lines
 from vstape.redact import scrub_text
 from vstape.run_report import RunReport
@@ -66,8 +66,7 @@ def broken_on_purpose(flow: http.HTTPFlow) -> str | None:
     """The ``body`` scenario the fault injector broke this response with, if any."""
     fault = flow.metadata.get(FAULT_META) or {}
     step = fault.get("step")
-    scenario = BY_SCENARIO.get(step) if isinstance(step, str) else None
-    return step if scenario is not None and scenario.kind == "body" else None
+    return step if isinstance(step, str) and breaks_body(step) else None
 
 
 class Validator:

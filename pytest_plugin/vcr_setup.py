@@ -131,11 +131,14 @@ class IndexedCassette(Cassette):  # type: ignore[misc]
             )
         )
 
-    def _joined_for(self, key: RequestKey) -> tuple[ReplayIndex, list[Any]] | None:
+    def _joined_for(self, key: RequestKey) -> tuple[ReplayIndex, list[Any], RequestKey] | None:
+        """The latest joined cassette that can answer ``key``, and ``key`` matched by route."""
+        if not self.joined:
+            return None
         route_key = by_route(key)
         for index, data in reversed(self.joined):
             if index.can_play(route_key):
-                return index, data
+                return index, data, route_key
         return None
 
     def _save(self, force: bool = False) -> None:
@@ -247,8 +250,8 @@ class IndexedCassette(Cassette):  # type: ignore[misc]
         """The response to play: this cassette's own first, or a joined one (see ``join``)."""
         joined = self._joined_for(key)
         if joined is not None and (self.shipped_first or not self.index.can_play(key)):
-            index, data = joined
-            position = index.next(by_route(key))
+            index, data, route_key = joined
+            position = index.next(route_key)
             return None if position is None else dict(data[position][1])
         own = self.index.next(key)
         if own is None:

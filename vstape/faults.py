@@ -36,6 +36,7 @@ __all__ = [
     "FaultSpec",
     "FaultSpecError",
     "Scenario",
+    "breaks_body",
     "corrupt",
     "error_response",
     "get",
@@ -345,6 +346,13 @@ def get(name: str) -> Scenario:
         raise KeyError(
             f"unknown scenario {name!r}; valid scenarios: {', '.join(BY_SCENARIO)}"
         ) from None
+
+
+def breaks_body(fault: str | None) -> bool:
+    """Whether ``fault`` (a scenario name, as in ``vstape.fault``) breaks the response body
+    on purpose (``malformed_json``, ``truncated_body``...): not a schema violation."""
+    scenario = BY_SCENARIO.get(fault or "")
+    return scenario is not None and scenario.kind == "body"
 
 
 def scenarios_for(route: Route | str, *, shipped_only: bool = False) -> list[Scenario]:

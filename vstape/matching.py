@@ -95,7 +95,6 @@ def split_uri(uri: str) -> tuple[str, str]:
 
 
 Match = Literal["exact", "route"]
-MATCH_MODES: tuple[Match, ...] = ("exact", "route")
 
 
 def by_route(key: RequestKey) -> RequestKey:

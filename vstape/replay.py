@@ -17,7 +17,6 @@ from vstape.matching import RequestKey, diff, similarity
 
 Exhausted = Literal["repeat-last", "fail"]
 EXHAUSTED_POLICIES: tuple[Exhausted, ...] = ("repeat-last", "fail")
-FAST_FORWARD_HEADERS = ("openai-poll-after-ms", "retry-after", "retry-after-ms")
 TROUBLESHOOTING = "README.md#troubleshooting-a-request-that-does-not-match"
 RETRYABLE = frozenset({408, 409, 429})
 MAX_SERVER_DELAY_S = 120.0  # the SDK does not retry when the server asks for longer

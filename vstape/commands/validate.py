@@ -19,7 +19,7 @@ from msgspec import UNSET
 from vstape import redact
 from vstape.cassettes import Interaction
 from vstape.commands import findings_cli
-from vstape.faults import BY_SCENARIO
+from vstape.faults import breaks_body
 from vstape.recording import Exchange, check
 from vstape.reports import Finding, Rule
 from vstape.routes import match
@@ -87,10 +87,7 @@ def _finding(file: str, index: int, item: Interaction, v: Violation, line: int) 
 
 def _broken_on_purpose(item: Interaction) -> bool:
     """The response body was corrupted by vstape's fault injection (a ``body`` scenario)."""
-    if item.vstape is UNSET or not item.vstape.fault:
-        return False
-    scenario = BY_SCENARIO.get(item.vstape.fault)
-    return scenario is not None and scenario.kind == "body"
+    return item.vstape is not UNSET and breaks_body(item.vstape.fault)
 
 
 def run(args: argparse.Namespace) -> int:
