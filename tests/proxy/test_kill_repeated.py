@@ -50,6 +50,11 @@ def test_kill_at_a_random_moment(tmp_path: Path, seed: int) -> None:
         threads = [threading.Thread(target=client, args=(k,)) for k in (0, 1)]
         for thread in threads:
             thread.start()
+        # The random moment counts from the first completed response: on a loaded machine
+        # the proxy may take longer than the delay to answer at all.
+        deadline = time.monotonic() + 20
+        while not got and time.monotonic() < deadline and all(t.is_alive() for t in threads):
+            time.sleep(0.01)
         time.sleep(delay)
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait(timeout=10)
