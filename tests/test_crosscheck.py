@@ -25,7 +25,8 @@ from openai.types.vector_stores import (
 )
 
 from vstape import schemas as s
-from vstape.violations import Kind, collect
+from vstape.violations import Kind
+from vstape.walker import collect
 
 
 def _find_spec() -> Path:

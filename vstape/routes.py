@@ -29,7 +29,7 @@ class Route:
     query: Any = None
     sdk_method: str = ""
     family: Family = "vector_stores"
-    # Requests whose body is not JSON (multipart uploads) are not schema-checked.
+    # The body is a multipart form (uploads): its fields are checked against ``body``.
     multipart: bool = False
     # Routes the SDK's polling helpers call repeatedly.
     polled: bool = False
@@ -179,6 +179,7 @@ ROUTES: tuple[Route, ...] = (
         "POST",
         "/files",
         s.FileObject,
+        body=s.CreateFileRequest,
         sdk_method="files.create",
         family="files",
         multipart=True,

@@ -1,10 +1,14 @@
 """Check a request or a response against its route and return every violation.
 
-Fast path: one typed msgspec decode of the body. Only when it fails does the slow path
-(:func:`vstape.violations.collect`) walk the same Structs to list every violation.
+Fast path: one typed msgspec decode of the body (retried once with integral floats as
+integers, as JSON Schema counts them). Only when it fails does the slow path
+(:func:`vstape.walker.collect`) walk the same Structs to list every violation.
 Unknown fields are *drift*: a warning in responses (the API adds fields over time), an
 error in requests (the API rejects unknown arguments) and an error everywhere in strict
-mode. 4xx/5xx response bodies are checked against the error envelope.
+mode. 4xx/5xx response bodies are checked against the error envelope; the response
+headers the spec and the SDK give a format to by :mod:`vstape.headers`. Uploads
+(``POST /v1/files``) are read as forms (:mod:`vstape.forms`) and walked like JSON. An
+empty body is read as ``{}``, as the API reads it (the SDK always sends ``{}``).
 """
 
 from __future__ import annotations
@@ -16,9 +20,13 @@ from urllib.parse import parse_qsl
 
 import msgspec
 
+from vstape.forms import boundary_of, parse_form
+from vstape.headers import check_headers
+from vstape.numbers import convert_integral
 from vstape.routes import Route, RouteMatch, is_vector_store_path, match
 from vstape.schemas import ErrorResponse
-from vstape.violations import Kind, Side, Violation, collect
+from vstape.violations import Kind, Side, Violation
+from vstape.walker import collect
 
 __all__ = ["Kind", "Violation", "errors", "validate_request", "validate_response"]
 
@@ -87,11 +95,13 @@ def _check_json(
         return [_malformed(body, err, side)]
     except RecursionError:
         return [_too_deep(side)]
+    if convert_integral(parsed, type_)[0]:
+        return []  # valid once 365.0 counts as the integer 365
     found = collect(type_, parsed, side) or [_from_error(first, side)]
     return [_severity(v, side, strict) for v in found]
 
 
-def _from_error(err: msgspec.ValidationError, side: Side) -> Violation:
+def _from_error(err: msgspec.ValidationError, side: Side = "request") -> Violation:
     """msgspec's own first error, when the walker found nothing (should not happen)."""
     text = str(err)
     path = text.rsplit(" - at `", 1)[1].rstrip("`") if " - at `" in text else "$"
@@ -150,6 +160,42 @@ def _check_query(route: Route, path: str, side: Side) -> list[Violation]:
     return [msgspec.structs.replace(v, path=v.path.replace("$", "query", 1)) for v in found]
 
 
+def _check_form(type_: Any, body: bytes, headers: Mapping[str, str]) -> list[Violation]:
+    """An upload: a multipart body with a ``file`` part and the fields of ``type_``."""
+    content_type = _header(headers, "content-type")
+    if "multipart/form-data" not in content_type.lower() or boundary_of(content_type) is None:
+        return [
+            Violation(
+                kind=Kind.CONTENT_TYPE,
+                path="$",
+                side="request",
+                message="expected a multipart/form-data upload with a boundary, "
+                f"got content-type {content_type!r}",
+                expected="multipart/form-data; boundary=...",
+                actual=content_type,
+            )
+        ]
+    form = parse_form(content_type, body)
+    problems = []
+    if form.file is None:
+        problems.append(
+            Violation(
+                kind=Kind.MISSING_FIELD,
+                path="$.file",
+                side="request",
+                message="missing required field `file` (the part holding the file's bytes)",
+                expected="a form part named file",
+                actual="missing",
+            )
+        )
+    try:
+        msgspec.convert(form.fields, type_, strict=False)
+        return problems
+    except msgspec.ValidationError as err:
+        first = err
+    return problems + (collect(type_, form.fields, "request", lax=True) or [_from_error(first)])
+
+
 def validate_request(
     method: str,
     path: str,
@@ -164,20 +210,10 @@ def validate_request(
         return resolved
     route = resolved.route
     problems = _check_query(route, path, "request")
-    if route.body is not None:
-        if not body:
-            body = b"{}" if route.name == "create_vector_store" else body
-        if not body:
-            problems.append(
-                Violation(
-                    kind=Kind.MISSING_FIELD,
-                    path="$",
-                    side="request",
-                    message=f"{route.name} needs a JSON body",
-                )
-            )
-        else:
-            problems += _check_json(route.body, body, headers, "request", strict)
+    if route.multipart:
+        problems += _check_form(route.body, body or b"", headers)
+    elif route.body is not None:
+        problems += _check_json(route.body, body or b"{}", headers, "request", strict)
     return problems
 
 
@@ -195,7 +231,7 @@ def validate_response(
     if isinstance(resolved, list):
         return resolved
     type_: Any = ErrorResponse if status >= 400 else resolved.route.response
-    return _check_json(type_, body, headers, "response", strict)
+    return _check_json(type_, body, headers, "response", strict) + check_headers(status, headers)
 
 
 def errors(violations: list[Violation]) -> list[Violation]:

@@ -18,10 +18,11 @@ from vstape import schemas as s
 from vstape.emulator import views
 from vstape.emulator.clock import Ids, fixed_clock, system_clock
 from vstape.emulator.errors import ApiError, from_violation, not_found
-from vstape.emulator.multipart import parse_upload
 from vstape.emulator.pagination import OrderedIndex, paginate
 from vstape.emulator.search import chunk_text, matches, rewrite, score, tokens
 from vstape.emulator.state import AttachedFile, Batch, StoredFile, VectorStoreRecord
+from vstape.emulator.uploads import expires_at, read_upload
+from vstape.numbers import decode
 from vstape.validate import errors as error_violations
 from vstape.validate import validate_request
 
@@ -152,12 +153,12 @@ class Emulator:
 
     def _file(self, file_id: str) -> StoredFile:
         stored = self.files.get(file_id)
-        if stored is None:
+        if stored is None or stored.expired(self.now()):
             raise not_found("file", file_id)
         return stored
 
     def _body(self, request: EmuRequest, type_: Any) -> Any:
-        return msgspec.json.decode(request.body or b"{}", type=type_)
+        return decode(type_, request.body or b"{}")  # validated: 365.0 reads as 365
 
     def _query(self, request: EmuRequest, type_: Any) -> Any:
         from urllib.parse import parse_qsl
@@ -237,9 +238,15 @@ class Emulator:
     # -- /v1/files --------------------------------------------------------------------
 
     def _upload_file(self, request: EmuRequest) -> tuple[Any, list[tuple[str, str]]]:
-        upload = parse_upload(_header(request.headers, "content-type"), request.body)
+        upload = read_upload(request.method, request.path, request.headers, request.body)
+        now = self._clock()
         stored = StoredFile(
-            self.ids.new("file-"), upload.filename, upload.purpose, upload.content, self._clock()
+            self.ids.new("file-"),
+            upload.filename,
+            upload.purpose,
+            upload.content,
+            now,
+            expires_at(upload, now),
         )
         self.files.add(stored.id, stored)
         return views.file_object(stored), []
@@ -250,13 +257,14 @@ class Emulator:
         order = "desc" if query.order is msgspec.UNSET else query.order
         after = None if query.after is msgspec.UNSET else query.after
         purpose = None if query.purpose is msgspec.UNSET else query.purpose
+        now = self.now()
         page = paginate(
             self.files,
             limit=limit,
             order=order,
             after=after,
             before=None,
-            keep=lambda f: purpose is None or f.purpose == purpose,
+            keep=lambda f: (purpose is None or f.purpose == purpose) and not f.expired(now),
         )
         return views.page([views.file_object(f) for f in page.items], page.has_more), []
 

@@ -19,6 +19,11 @@ class StoredFile:
     purpose: str
     content: bytes
     created_at: int
+    expires_at: int | None = None
+
+    def expired(self, now: float) -> bool:
+        """Past its ``expires_at``: the API has deleted it."""
+        return self.expires_at is not None and now >= self.expires_at
 
     @property
     def text(self) -> str | None:

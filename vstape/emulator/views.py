@@ -19,7 +19,7 @@ def file_object(stored: StoredFile) -> s.FileObject:
         purpose=stored.purpose,  # type: ignore[arg-type]
         status="processed",
         status_details=None,
-        expires_at=None,
+        expires_at=stored.expires_at,
     )
 
 

@@ -54,7 +54,13 @@ from vstape.schemas.search import (
     SearchResultContent,
     SearchResultsPage,
 )
-from vstape.schemas.uploads import FileDeleted, FileListQuery, FileObject
+from vstape.schemas.uploads import (
+    CreateFileRequest,
+    FileDeleted,
+    FileExpiresAfter,
+    FileListQuery,
+    FileObject,
+)
 from vstape.schemas.vector_stores import (
     CreateVectorStoreRequest,
     ListPage,
@@ -75,6 +81,7 @@ __all__ = [
     "ChunkingStrategyResponse",
     "ComparisonFilter",
     "CompoundFilter",
+    "CreateFileRequest",
     "CreateVectorStoreFileBatchRequest",
     "CreateVectorStoreFileRequest",
     "CreateVectorStoreRequest",
@@ -86,6 +93,7 @@ __all__ = [
     "FileContentItem",
     "FileCounts",
     "FileDeleted",
+    "FileExpiresAfter",
     "FileListQuery",
     "FileObject",
     "Filter",
