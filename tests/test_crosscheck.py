@@ -121,6 +121,9 @@ SPEC_PAIRS: dict[str, Any] = {
     "VectorStoreExpirationAfter": s.ExpiresAfter,
     "Error": s.Error,
     "ErrorResponse": s.ErrorResponse,
+    "OpenAIFile": s.FileObject,
+    "FileExpirationAfter": s.FileExpiresAfter,
+    "DeleteFileResponse": s.FileDeleted,
 }
 needs_spec = pytest.mark.skipif(not SPEC.exists(), reason=f"the official spec is not at {SPEC}")
 
@@ -185,30 +188,66 @@ def _resolve(node: Any, depth: int = 0) -> Any:
     return node
 
 
-# Documented strictness (README "Schemas"): prose-only limits and mutually exclusive fields.
-DOCUMENTED = (
-    "metadata",
-    "chunk_overlap_tokens",
-    "mutually exclusive",
-    "query",
-    "static",
-    "expected a number >= 0",
-    "expires_after.",
-)
+# Documented strictness (README "Schemas"), by exact JSON path and kind. `*` stands for one
+# key of a map (metadata keys are the user's); nothing else is a wildcard, so a disagreement
+# at any other path fails the test.
+_COUNTS = ("in_progress", "completed", "failed", "cancelled", "total")
+DOCUMENTED: dict[tuple[str, Kind], str] = {
+    ("$.metadata", Kind.CONSTRAINT): "prose-only: at most 16 pairs",
+    ("$.metadata.*", Kind.CONSTRAINT): "prose-only: values <= 512 characters",
+    ("$.metadata.*(key)", Kind.CONSTRAINT): "prose-only: keys <= 64 characters",
+    ("$.chunking_strategy.static", Kind.CONSTRAINT): "prose-only: overlap <= half the chunk size",
+    ("$.chunking_strategy.static.chunk_overlap_tokens", Kind.CONSTRAINT): "no negative overlap",
+    ("$.expires_after.*", Kind.UNKNOWN_FIELD): "expires_after is closed (the spec leaves it open)",
+    ("$.query", Kind.CONSTRAINT): "a search query array is intended non-empty",
+    ("$", Kind.CONSTRAINT): "file_ids and files are mutually exclusive (prose)",
+    **{
+        (f"$.{name}", Kind.CONSTRAINT): "no negative counts, sizes or timestamps"
+        for name in ("created_at", "usage_bytes", "last_active_at", "expires_at", "bytes")
+    },
+    **{(f"$.file_counts.{name}", Kind.CONSTRAINT): "no negative counts" for name in _COUNTS},
+}
+
+
+def _documented(violation: Any) -> bool:
+    """The violation's exact path (a map key as `*`) and kind are in DOCUMENTED."""
+    path = violation.path
+    candidates = {path}
+    if path.startswith("$.metadata."):
+        candidates.add("$.metadata.*(key)" if path.endswith("(key)") else "$.metadata.*")
+    if path.startswith("$.expires_after.") and violation.kind is Kind.UNKNOWN_FIELD:
+        candidates.add("$.expires_after.*")
+    return any((c, violation.kind) in DOCUMENTED for c in candidates)
 
 
 def _accepted_or_documented(ours: Any, instance: Any, open_object: bool) -> None:
     problems = collect(ours, instance, "request")
     if open_object:  # extra keys in open response objects are drift warnings, not errors
         problems = [v for v in problems if v.kind is not Kind.UNKNOWN_FIELD]
-    unexplained = [
-        v for v in problems if not any(d in v.path or d in v.message for d in DOCUMENTED)
-    ]
+    unexplained = [v for v in problems if not _documented(v)]
     assert not unexplained, [v.line() for v in unexplained]
+
+
+def test_documented_exceptions_match_exact_paths_only() -> None:
+    """`static` no longer hides `chunking_strategy.static.max_chunk_size_tokens`, nor `query` any
+    path that merely contains it."""
+    from vstape.violations import Violation
+
+    def v(path: str, kind: Kind = Kind.CONSTRAINT) -> Violation:
+        return Violation(kind, path, "m")
+
+    assert _documented(v("$.chunking_strategy.static"))
+    assert not _documented(v("$.chunking_strategy.static.max_chunk_size_tokens"))
+    assert not _documented(v("$.filters.query"))
+    assert not _documented(v("$.expires_after.days"))
+    assert _documented(v("$.metadata.team")) and _documented(v("$.metadata.x(key)"))
+    assert not _documented(v("$.metadata.team", Kind.TYPE))
+    assert _documented(v("$.expires_after.zz", Kind.UNKNOWN_FIELD))
 
 
 def _property(component: str) -> Any:
     schema = copy.deepcopy(_resolve(_spec()[component]))
+    schema.setdefault("type", "object")  # OpenAIFile has properties but no `type: object`
     if component == "VectorStoreSearchRequest":
         # hypothesis-jsonschema cannot canonicalise the recursive filter union; filters are
         # covered by tests/test_validate.py and the emulator's search tests instead.
@@ -229,6 +268,8 @@ def _property(component: str) -> Any:
         "VectorStoreSearchRequest",
         "VectorStoreSearchResultsPage",
         "ErrorResponse",
+        "OpenAIFile",
+        "FileExpirationAfter",
     ],
 )
 def test_instances_generated_from_the_spec_are_accepted(component: str) -> None:
@@ -248,3 +289,25 @@ def test_instances_generated_from_the_spec_are_accepted(component: str) -> None:
 def test_strategy_module_is_real() -> None:
     """Guard: hypothesis strategies are in use (not a stub)."""
     assert isinstance(st.integers(), st.SearchStrategy)
+
+
+@needs_spec
+def test_the_upload_form_is_the_spec_and_the_sdk_upload_form() -> None:
+    """`purpose` is exactly the spec's and the SDK's enum; `expires_after` has the spec's limits."""
+    from openai.types import FilePurpose, file_create_params
+
+    from vstape.schemas.uploads import MAX_EXPIRY_S, MIN_EXPIRY_S, UPLOAD_PURPOSES
+
+    spec = _spec()["CreateFileRequest"]
+    assert set(spec["properties"]) - {"file"} == set(typing.get_type_hints(s.CreateFileRequest))
+    assert set(spec["required"]) == {"file", "purpose"}
+    assert set(UPLOAD_PURPOSES) == set(spec["properties"]["purpose"]["enum"])
+    assert set(UPLOAD_PURPOSES) == set(typing.get_args(FilePurpose))
+    expiry = _spec()["FileExpirationAfter"]["properties"]
+    assert (expiry["seconds"]["minimum"], expiry["seconds"]["maximum"]) == (
+        MIN_EXPIRY_S,
+        MAX_EXPIRY_S,
+    )
+    assert expiry["anchor"]["enum"] == ["created_at"]
+    sdk_anchor = typing.get_type_hints(file_create_params.ExpiresAfter, include_extras=True)
+    assert "created_at" in str(sdk_anchor["anchor"])

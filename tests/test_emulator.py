@@ -238,3 +238,139 @@ def test_the_sdk_sees_the_real_code_for_a_limit_above_the_maximum() -> None:
             assert "Expected a value <= 100, but got 1000 instead." in err.message
         else:
             raise AssertionError("limit=1000 was accepted")
+
+
+def _form(fields: list[tuple[str, str]], file: bool = True) -> tuple[dict[str, str], bytes]:
+    """Headers and body as `curl -F purpose=batch -F 'expires_after[seconds]=3600' -F file=@a` send."""
+    boundary = "------------------------3f2a9c0e5d7b1a46"
+    parts = [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'
+        for name, value in fields
+    ]
+    if file:
+        parts.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.jsonl"\r\n'
+            "Content-Type: application/octet-stream\r\n\r\n{}\r\n"
+        )
+    headers = {
+        "authorization": "Bearer x",
+        "content-type": f"multipart/form-data; boundary={boundary}",
+    }
+    return headers, ("".join(parts) + f"--{boundary}--\r\n").encode()
+
+
+def _upload(emu: Emulator, fields: list[tuple[str, str]], file: bool = True) -> tuple[int, Any]:
+    headers, body = _form(fields, file)
+    answer = emu.handle(EmuRequest("POST", "/v1/files", headers, body))
+    return answer.status, json.loads(answer.body)
+
+
+def test_upload_expiry_sets_expires_at_and_batch_files_expire_after_30_days() -> None:
+    """expires_after -> created_at + seconds; purpose=batch alone -> 30 days; others never."""
+    now = [1_800_000_000.0]
+    emu = Emulator(now=lambda: now[0])
+    expiry = [("expires_after[anchor]", "created_at"), ("expires_after[seconds]", "3600")]
+    status, timed = _upload(emu, [("purpose", "assistants"), *expiry])
+    assert status == 200 and timed["expires_at"] == timed["created_at"] + 3600
+    _, batch = _upload(emu, [("purpose", "batch")])
+    assert batch["expires_at"] == batch["created_at"] + 30 * 86_400
+    _, kept = _upload(emu, [("purpose", "user_data")])
+    assert kept["expires_at"] is None
+    _, short_batch = _upload(emu, [("purpose", "batch"), *expiry])
+    assert short_batch["expires_at"] == short_batch["created_at"] + 3600
+    now[0] += 3600
+    assert call(emu, "GET", f"/v1/files/{timed['id']}")[0] == 404
+    listed = [f["id"] for f in call(emu, "GET", "/v1/files")[1]["data"]]
+    assert listed == [kept["id"], batch["id"]]
+
+
+def test_invalid_uploads_get_the_real_api_400_naming_the_param() -> None:
+    """purpose, expires_after and unknown fields: 400 with `param`, worded as the API words it."""
+    emu = Emulator(seed=9)
+    cases = [
+        (
+            [("purpose", "AAA")],
+            "'AAA' is not one of ['assistants', 'batch', 'fine-tune', 'vision', 'user_data', "
+            "'evals'] - 'purpose'",
+            "purpose",
+        ),
+        (
+            [("purpose", "batch"), ("expires_after[anchor]", "created_at")],
+            "Missing required parameter: 'expires_after.seconds'.",
+            "expires_after.seconds",
+        ),
+        (
+            [
+                ("purpose", "batch"),
+                ("expires_after[anchor]", "created_at"),
+                ("expires_after[seconds]", "60"),
+            ],
+            "Invalid 'expires_after.seconds': integer below minimum value. "
+            "Expected a value >= 3600, but got 60 instead.",
+            "expires_after.seconds",
+        ),
+        (
+            [
+                ("purpose", "batch"),
+                ("expires_after[anchor]", "created_at"),
+                ("expires_after[seconds]", "2592001"),
+            ],
+            "Invalid 'expires_after.seconds': integer above maximum value. "
+            "Expected a value <= 2592000, but got 2592001 instead.",
+            "expires_after.seconds",
+        ),
+        (
+            [
+                ("purpose", "batch"),
+                ("expires_after[anchor]", "AAA"),
+                ("expires_after[seconds]", "3600"),
+            ],
+            "Invalid 'expires_after.anchor': expected one of 'created_at', got 'AAA'.",
+            "expires_after.anchor",
+        ),
+        (
+            [("purpose", "batch"), ("colour", "red")],
+            "Unrecognized request argument supplied: colour",
+            "colour",
+        ),
+    ]
+    for fields, message, param in cases:
+        status, body = _upload(emu, fields)
+        assert (status, body["error"]["message"], body["error"]["param"]) == (400, message, param)
+    status, body = _upload(emu, [("purpose", "batch")], file=False)
+    assert (status, body["error"]["param"]) == (400, "file")
+    assert call(emu, "GET", "/v1/files")[1]["data"] == []  # nothing was stored
+
+
+def test_integral_floats_are_treated_as_integers() -> None:
+    """days: 365.0 and max_num_results: 3.0 are accepted and come back as integers."""
+    emu = Emulator(seed=6)
+    answer = emu.handle(
+        EmuRequest(
+            "POST",
+            "/v1/vector_stores",
+            AUTH,
+            b'{"expires_after": {"anchor": "last_active_at", "days": 365.0}}',
+        )
+    )
+    assert answer.status == 200 and b'"days":365}' in answer.body
+    vs = json.loads(answer.body)
+    status, _, _ = call(
+        emu, "POST", f"/v1/vector_stores/{vs['id']}/search", {"query": "q", "max_num_results": 3.0}
+    )
+    assert status == 200
+
+
+def test_an_empty_body_is_read_as_an_empty_object() -> None:
+    """POST /vector_stores with no body creates a store; a route with required fields names them."""
+    emu = Emulator(seed=8)
+    created = emu.handle(EmuRequest("POST", "/v1/vector_stores", {"authorization": "Bearer x"}))
+    assert created.status == 200
+    store = json.loads(created.body)["id"]
+    answer = emu.handle(
+        EmuRequest("POST", f"/v1/vector_stores/{store}/files", {"authorization": "Bearer x"})
+    )
+    assert (answer.status, json.loads(answer.body)["error"]["message"]) == (
+        400,
+        "Missing required parameter: 'file_id'.",
+    )

@@ -235,3 +235,267 @@ def test_violation_cap_bounds_hostile_input() -> None:
     }
     found = validate_response("GET", "/v1/vector_stores", 200, JSON, _body(page))
     assert 0 < len(found) <= 100
+
+
+# -- response headers --------------------------------------------------------------------
+
+ERROR = _body({"error": {"message": "m", "type": "requests", "param": None, "code": None}})
+
+
+def _header_kinds(status: int, headers: dict[str, str]) -> list[tuple[Kind, str]]:
+    found = validate_response("GET", "/v1/vector_stores", status, {**JSON, **headers}, ERROR)
+    return _kinds(found)
+
+
+@pytest.mark.parametrize(
+    ("status", "headers", "expected"),
+    [
+        (429, {"retry-after": "soon"}, [(Kind.TYPE, "header.retry-after")]),
+        (429, {"Retry-After": "0"}, [(Kind.CONSTRAINT, "header.retry-after")]),
+        (429, {"retry-after": "1.5"}, [(Kind.TYPE, "header.retry-after")]),
+        (429, {"retry-after": "2", "retry-after-ms": "20"}, []),
+        (503, {"retry-after": "Wed, 21 Oct 2026 07:28:00 GMT"}, []),
+        (503, {"retry-after": "0"}, []),
+        (503, {"retry-after": "soon"}, [(Kind.TYPE, "header.retry-after")]),
+        (429, {"retry-after-ms": "-1"}, [(Kind.TYPE, "header.retry-after-ms")]),
+        (429, {"retry-after-ms": "1.5"}, []),
+        (200, {"openai-poll-after-ms": "1.5"}, [(Kind.TYPE, "header.openai-poll-after-ms")]),
+        (500, {"x-should-retry": "yes"}, [(Kind.CONSTRAINT, "header.x-should-retry")]),
+        (429, {"x-should-retry": "false"}, []),
+        (
+            429,
+            {"x-ratelimit-limit-requests": "many"},
+            [(Kind.TYPE, "header.x-ratelimit-limit-requests")],
+        ),
+        (
+            429,
+            {"x-ratelimit-remaining-tokens": "-3"},
+            [(Kind.TYPE, "header.x-ratelimit-remaining-tokens")],
+        ),
+        (429, {"x-ratelimit-reset-requests": "6m0s", "x-ratelimit-reset-tokens": "20ms"}, []),
+        (
+            429,
+            {"x-ratelimit-reset-requests": "soon"},
+            [(Kind.TYPE, "header.x-ratelimit-reset-requests")],
+        ),
+        (429, {"x-custom": "anything", "retry-after-milliseconds": "x"}, []),
+    ],
+)
+def test_response_headers_with_a_format_are_checked(
+    status: int, headers: dict[str, str], expected: list[tuple[Kind, str]]
+) -> None:
+    """Retry-After (an integer >= 1 on a 429, as the spec says), the SDK's headers, rate limits."""
+    body = ERROR if status >= 400 else _body(VECTOR_STORE)
+    path = "/v1/vector_stores" if status >= 400 else "/v1/vector_stores/vs_1"
+    found = validate_response("GET", path, status, {**JSON, **headers}, body)
+    assert _kinds(found) == expected
+    for violation in found:
+        assert violation.path.removeprefix("header.") in violation.message
+
+
+def test_every_header_of_the_failure_catalog_is_valid() -> None:
+    """What vstape's own fault catalog puts on the wire passes the header checks."""
+    from vstape.faults import CATALOG
+
+    with_headers = [scenario for scenario in CATALOG if scenario.headers]
+    assert with_headers
+    for scenario in with_headers:
+        status = scenario.status or 200
+        assert _header_kinds(status, dict(scenario.headers)) == [], scenario.name
+
+
+def test_header_lists_from_cassettes_are_checked_value_by_value() -> None:
+    """Cassettes keep header values as lists: every value is checked."""
+    from vstape.headers import check_headers
+
+    found = check_headers(429, {"retry-after": ["1", "later"]})
+    assert [(v.kind, v.path, v.actual) for v in found] == [
+        (Kind.TYPE, "header.retry-after", "'later'")
+    ]
+
+
+# -- integers as JSON Schema counts them --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "expected"),
+    [
+        ("/v1/vector_stores", {"expires_after": {"anchor": "last_active_at", "days": 365.0}}, []),
+        (
+            "/v1/vector_stores",
+            {"expires_after": {"anchor": "last_active_at", "days": 365.5}},
+            [(Kind.TYPE, "$.expires_after.days")],
+        ),
+        (
+            "/v1/vector_stores",
+            {"expires_after": {"anchor": "last_active_at", "days": 366.0}},
+            [(Kind.CONSTRAINT, "$.expires_after.days")],
+        ),
+        ("/v1/vector_stores/vs_1/search", {"query": "q", "max_num_results": 3.0}, []),
+        (
+            "/v1/vector_stores/vs_1/search",
+            {"query": "q", "max_num_results": 3.0, "rewrite_query": 1},
+            [(Kind.TYPE, "$.rewrite_query")],
+        ),
+        (
+            "/v1/vector_stores",
+            {
+                "chunking_strategy": {
+                    "type": "static",
+                    "static": {"max_chunk_size_tokens": 800.0, "chunk_overlap_tokens": 400.0},
+                }
+            },
+            [],
+        ),
+    ],
+    ids=["days-365.0", "days-365.5", "days-366.0", "max-3.0", "float-and-other-error", "static"],
+)
+def test_integral_floats_are_integers(
+    path: str, body: dict[str, object], expected: list[tuple[Kind, str]]
+) -> None:
+    """365.0 is an integer (JSON Schema); 365.5 is not; bounds and prose limits still apply."""
+    assert _kinds(validate_request("POST", path, JSON, _body(body))) == expected
+
+
+def test_integral_floats_in_responses_are_integers() -> None:
+    """A response with `created_at: 1700000000.0` and `usage_bytes: 0.0` is valid."""
+    store = dict(VECTOR_STORE, created_at=1700000000.0, usage_bytes=0.0)
+    assert validate_response("GET", "/v1/vector_stores/vs_1", 200, JSON, _body(store)) == []
+    store["usage_bytes"] = 0.5
+    found = validate_response("GET", "/v1/vector_stores/vs_1", 200, JSON, _body(store))
+    assert _kinds(found) == [(Kind.TYPE, "$.usage_bytes")]
+
+
+# -- an empty body ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "expected"),
+    [
+        ("POST", "/v1/vector_stores", []),
+        ("POST", "/v1/vector_stores/vs_1", []),
+        ("POST", "/v1/vector_stores/vs_1/files", [(Kind.MISSING_FIELD, "$.file_id")]),
+        ("POST", "/v1/vector_stores/vs_1/search", [(Kind.MISSING_FIELD, "$.query")]),
+        ("POST", "/v1/vector_stores/vs_1/files/file-1", [(Kind.MISSING_FIELD, "$.attributes")]),
+        ("POST", "/v1/vector_stores/vs_1/file_batches", [(Kind.CONSTRAINT, "$")]),
+    ],
+)
+def test_an_empty_body_reads_as_an_empty_object(
+    method: str, path: str, expected: list[tuple[Kind, str]]
+) -> None:
+    """No body is `{}`: valid where every field is optional, else the missing field is named."""
+    for body in (None, b""):
+        assert _kinds(validate_request(method, path, {}, body)) == expected
+
+
+# -- uploads (POST /v1/files) ------------------------------------------------------------------
+
+BOUNDARY = "------------------------d74496d66958873e"
+FORM = {"content-type": f"multipart/form-data; boundary={BOUNDARY}"}
+
+
+def form(*fields: tuple[str, str], file: bool = True, json_part: str | None = None) -> bytes:
+    """A body as `curl -F name=value -F file=@a.txt` writes it."""
+    parts = [
+        f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'
+        for name, value in fields
+    ]
+    if json_part is not None:
+        parts.append(
+            f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="expires_after"\r\n'
+            f"Content-Type: application/json\r\n\r\n{json_part}\r\n"
+        )
+    if file:
+        parts.append(
+            f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="a.txt"\r\n'
+            "Content-Type: text/plain\r\n\r\nhello\r\n"
+        )
+    return ("".join(parts) + f"--{BOUNDARY}--\r\n").encode()
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (form(("purpose", "assistants")), []),
+        (
+            form(
+                ("purpose", "batch"),
+                ("expires_after[anchor]", "created_at"),
+                ("expires_after[seconds]", "3600"),
+            ),
+            [],
+        ),
+        (form(("purpose", "batch"), json_part='{"anchor": "created_at", "seconds": 2592000}'), []),
+        (form(("purpose", "AAA")), [(Kind.CONSTRAINT, "$.purpose")]),
+        (form(("purpose", "assistants_output")), [(Kind.CONSTRAINT, "$.purpose")]),
+        (form(), [(Kind.MISSING_FIELD, "$.purpose")]),
+        (form(("purpose", "batch"), file=False), [(Kind.MISSING_FIELD, "$.file")]),
+        (
+            form(("purpose", "batch"), ("expires_after[anchor]", "created_at")),
+            [(Kind.MISSING_FIELD, "$.expires_after.seconds")],
+        ),
+        (
+            form(("purpose", "batch"), ("expires_after[seconds]", "3600")),
+            [(Kind.MISSING_FIELD, "$.expires_after.anchor")],
+        ),
+        (
+            form(
+                ("purpose", "batch"),
+                ("expires_after[anchor]", "AAA"),
+                ("expires_after[seconds]", "2592001"),
+            ),
+            [
+                (Kind.CONSTRAINT, "$.expires_after.anchor"),
+                (Kind.CONSTRAINT, "$.expires_after.seconds"),
+            ],
+        ),
+        (
+            form(
+                ("purpose", "batch"),
+                ("expires_after[anchor]", "created_at"),
+                ("expires_after[seconds]", "soon"),
+            ),
+            [(Kind.TYPE, "$.expires_after.seconds")],
+        ),
+        (form(("purpose", "batch"), ("expires_after", "3600")), [(Kind.TYPE, "$.expires_after")]),
+        (form(("purpose", "batch"), ("colour", "red")), [(Kind.UNKNOWN_FIELD, "$.colour")]),
+    ],
+    ids=[
+        "plain",
+        "sdk-brackets",
+        "openapi-json-part",
+        "purpose-AAA",
+        "response-only-purpose",
+        "no-purpose",
+        "no-file",
+        "no-seconds",
+        "no-anchor",
+        "anchor-and-seconds-out-of-range",
+        "seconds-not-a-number",
+        "expires-after-scalar",
+        "unknown-field",
+    ],
+)
+def test_uploads_are_checked_as_forms(body: bytes, expected: list[tuple[Kind, str]]) -> None:
+    """purpose enum, expires_after (anchor created_at, seconds 3600..2592000), unknown fields."""
+    assert _kinds(validate_request("POST", "/v1/files", FORM, body)) == expected
+
+
+def test_an_upload_that_is_not_a_form_is_a_content_type_violation() -> None:
+    """JSON or a multipart type without a boundary cannot carry a file."""
+    for content_type in ("application/json", "multipart/form-data"):
+        found = validate_request("POST", "/v1/files", {"content-type": content_type}, b"{}")
+        assert _kinds(found) == [(Kind.CONTENT_TYPE, "$")]
+
+
+def test_files_list_limit_is_1_to_10000() -> None:
+    """The prose-only limit of GET /files (default 10,000)."""
+    assert validate_request("GET", "/v1/files?limit=10000", {}, None) == []
+    found = validate_request("GET", "/v1/files?limit=10001", {}, None)
+    assert _kinds(found) == [(Kind.CONSTRAINT, "query.limit")]
+
+
+def test_query_values_are_read_as_their_field_wants() -> None:
+    """`after=123` stays a string cursor even when another parameter is wrong."""
+    found = validate_request("GET", "/v1/vector_stores?after=123&limit=0", {}, None)
+    assert _kinds(found) == [(Kind.CONSTRAINT, "query.limit")]

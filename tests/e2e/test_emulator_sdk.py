@@ -163,3 +163,83 @@ def test_deterministic_mode_gives_identical_bytes() -> None:
         runs.append(recording.bodies)
     assert runs[0] == runs[1]
     assert len(runs[0]) > 35
+
+
+def test_sdk_uploads_with_expires_after_against_the_real_process(emulator_url: str) -> None:
+    """client.files.create(..., expires_after=...) sets expires_at; bad values are a 400 + param."""
+    client = _client(emulator_url)
+    timed = client.files.create(
+        file=("notes.txt", b"hello"),
+        purpose="assistants",
+        expires_after={"anchor": "created_at", "seconds": 7200},
+    )
+    assert timed.expires_at == timed.created_at + 7200
+    batch = client.files.create(file=("in.jsonl", b"{}\n"), purpose="batch")
+    assert batch.expires_at == batch.created_at + 2_592_000
+    assert client.files.retrieve(timed.id).expires_at == timed.expires_at
+    bad: list[tuple[dict[str, object], str]] = [
+        ({"purpose": "AAA"}, "purpose"),
+        (
+            {"purpose": "batch", "expires_after": {"anchor": "created_at", "seconds": 60}},
+            "expires_after.seconds",
+        ),
+        (
+            {"purpose": "batch", "expires_after": {"anchor": "AAA", "seconds": 3600}},
+            "expires_after.anchor",
+        ),
+        ({"purpose": "batch", "expires_after": {"seconds": 3600}}, "expires_after.anchor"),
+    ]
+    for arguments, param in bad:
+        with pytest.raises(openai.BadRequestError) as caught:
+            client.files.create(file=("x.txt", b"x"), **arguments)
+        assert caught.value.param == param, arguments
+
+
+def test_curl_style_multipart_against_the_real_process(emulator_url: str) -> None:
+    """The bytes `curl -F purpose=batch -F 'expires_after[anchor]=...' -F file=@f` sends."""
+    import http.client
+    import json
+    from urllib.parse import urlsplit
+
+    boundary = "------------------------9a1f0c3b7e2d5a48"
+
+    def post(fields: list[tuple[str, str]]) -> tuple[int, dict[str, object]]:
+        parts = [
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'
+            for k, v in fields
+        ]
+        parts.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="f.jsonl"\r\n'
+            "Content-Type: application/octet-stream\r\n\r\n{}\r\n"
+        )
+        body = ("".join(parts) + f"--{boundary}--\r\n").encode()
+        where = urlsplit(emulator_url)
+        connection = http.client.HTTPConnection(where.hostname or "", where.port, timeout=30)
+        try:
+            connection.request(
+                "POST",
+                "/v1/files",
+                body,
+                {
+                    "Authorization": "Bearer sk-test",
+                    "Content-Type": f"multipart/form-data; boundary={boundary}",
+                    "User-Agent": "curl/8.5.0",
+                },
+            )
+            answer = connection.getresponse()
+            return answer.status, json.loads(answer.read())
+        finally:
+            connection.close()
+
+    status, created = post(
+        [
+            ("purpose", "user_data"),
+            ("expires_after[anchor]", "created_at"),
+            ("expires_after[seconds]", "3600"),
+        ]
+    )
+    assert status == 200 and created["expires_at"] == created["created_at"] + 3600
+    status, error = post([("purpose", "user_data"), ("expires_after[seconds]", "100")])
+    assert status == 400 and error["error"]["param"] == "expires_after.anchor"
+    status, error = post([("purpose", "AAA")])
+    assert status == 400 and error["error"]["param"] == "purpose"
