@@ -1,0 +1,1 @@
+"""``make conformance``: Schemathesis, from the official OpenAPI spec, against ``vstape emulate``."""
