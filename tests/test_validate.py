@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -499,3 +500,23 @@ def test_query_values_are_read_as_their_field_wants() -> None:
     """`after=123` stays a string cursor even when another parameter is wrong."""
     found = validate_request("GET", "/v1/vector_stores?after=123&limit=0", {}, None)
     assert _kinds(found) == [(Kind.CONSTRAINT, "query.limit")]
+
+
+def test_vstape_validate_reports_the_crash_inputs_instead_of_raising(tmp_path: Path) -> None:
+    """A recorded request with a discriminator sent as an object: exit 1 with the path, no traceback."""
+    import subprocess
+
+    from tests.procs import ROOT, VSTAPE
+    from vstape.cassettes import dump, load
+
+    cassette = load(ROOT / "cassettes" / "create_vector_store" / "ok.yaml")
+    cassette.interactions[0].request.body = '{"chunking_strategy": {"type": {}}}'
+    dump(cassette, tmp_path / "crash.yaml")
+    done = subprocess.run(
+        [*VSTAPE, "validate", str(tmp_path)], capture_output=True, text=True, timeout=120, cwd=ROOT
+    )
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert (
+        "request $.chunking_strategy.type: type: expected one of 'auto' | 'static'" in done.stdout
+    )
+    assert "Traceback" not in done.stderr

@@ -18,31 +18,9 @@ from typing import Any
 import msgspec
 import msgspec.inspect as mi
 
-from vstape.numbers import integral, lax_scalar
+from vstape.kinds import accepts_kind, describe, from_text
+from vstape.numbers import integral
 from vstape.violations import MAX_DEPTH, MAX_VIOLATIONS, Kind, Side, Violation, short
-
-_JSON_KIND = {
-    mi.StrType: "string",
-    mi.IntType: "integer",
-    mi.FloatType: "number",
-    mi.BoolType: "boolean",
-    mi.NoneType: "null",
-    mi.ListType: "array",
-    mi.DictType: "object",
-    mi.StructType: "object",
-}
-
-
-def _describe(t: mi.Type) -> str:
-    if isinstance(t, mi.Metadata):
-        return _describe(t.type)
-    if isinstance(t, mi.LiteralType):
-        return " | ".join(repr(v) for v in t.values)
-    if isinstance(t, mi.UnionType):
-        return " | ".join(dict.fromkeys(_describe(x) for x in t.types))
-    if isinstance(t, mi.StructType) and t.tag is not None:
-        return f"object with {t.tag_field}={t.tag!r}"
-    return _JSON_KIND.get(type(t), type(t).__name__)
 
 
 class _Walker:
@@ -58,7 +36,7 @@ class _Walker:
             self.found.append(Violation(kind, path, message, expected, actual, side=self.side))
 
     def type_error(self, t: mi.Type, value: Any, path: str) -> None:
-        expected = _describe(t)
+        expected = describe(t)
         self.add(
             Kind.TYPE, path, f"expected {expected}, got {short(value)}", expected, short(value)
         )
@@ -86,7 +64,7 @@ class _Walker:
 
     def scalar(self, t: mi.Type, value: Any, path: str) -> None:
         if self.lax and isinstance(value, str):
-            value = _from_text(t, value)[1]
+            value = from_text(t, value)[1]
         if isinstance(t, mi.LiteralType):
             if value not in t.values or isinstance(value, bool) != any(
                 isinstance(v, bool) for v in t.values
@@ -232,9 +210,9 @@ class _Walker:
                 return
             self.struct(structs[0], value, path, depth)
             return
-        candidates = [x for x in options if _accepts_kind(x, value)]
+        candidates = [x for x in options if accepts_kind(x, value)]
         if not candidates and self.lax and isinstance(value, str):
-            candidates = [x for x in options if _from_text(x, value)[0]]
+            candidates = [x for x in options if from_text(x, value)[0]]
         if not candidates:
             self.type_error(t, value, path)
             return
@@ -255,7 +233,7 @@ class _Walker:
                     Kind.MISSING_FIELD,
                     f"{path}.{name}",
                     f"missing required field `{name}`",
-                    _describe(field.type),
+                    describe(field.type),
                     "missing",
                 )
         if t.tag_field is not None and t.tag_field in value and value[t.tag_field] != t.tag:
@@ -285,45 +263,6 @@ class _Walker:
         except (msgspec.ValidationError, ValueError, TypeError) as err:
             message = re.sub(r" - at `[^`]*`$", "", str(err))
             self.add(Kind.CONSTRAINT, path, message, "", "")
-
-
-_TEXT_KINDS: tuple[tuple[type[mi.Type], str], ...] = (
-    (mi.IntType, "int"),
-    (mi.FloatType, "float"),
-    (mi.BoolType, "bool"),
-    (mi.NoneType, "null"),
-)
-
-
-def _from_text(t: mi.Type, value: str) -> tuple[bool, Any]:
-    """A query/form string read as the scalar ``t`` wants, as msgspec's lax mode reads it."""
-    if isinstance(t, mi.Metadata):
-        t = t.type
-    for kind_type, kind in _TEXT_KINDS:
-        if isinstance(t, kind_type):
-            ok, converted = lax_scalar(value, kind)
-            return (True, converted) if ok else (False, value)
-    return isinstance(t, mi.StrType | mi.LiteralType), value
-
-
-def _accepts_kind(t: mi.Type, value: Any) -> bool:
-    if isinstance(t, mi.LiteralType):
-        return any(type(v) is type(value) for v in t.values)
-    if isinstance(value, bool):
-        return isinstance(t, mi.BoolType)
-    if isinstance(value, int):
-        return isinstance(t, mi.IntType | mi.FloatType)
-    if isinstance(value, float):
-        if value.is_integer():
-            return isinstance(t, mi.IntType | mi.FloatType)
-        return isinstance(t, mi.FloatType)
-    if isinstance(value, str):
-        return isinstance(t, mi.StrType)
-    if value is None:
-        return isinstance(t, mi.NoneType)
-    if isinstance(value, list):
-        return isinstance(t, mi.ListType)
-    return isinstance(t, mi.DictType | mi.StructType)
 
 
 @cache
