@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from typing import Any, Literal
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 import httpx2
 import msgspec
@@ -27,6 +27,7 @@ import openai
 from vstape.demo_script import run_everything
 from vstape.emulator import Emulator, EmuRequest
 from vstape.emulator.transport import EmulatorTransport
+from vstape.forms import parse_form
 from vstape.routes import ROUTES, Route, match
 from vstape.schemas import ErrorResponse
 from vstape.walker import inspect_type
@@ -84,8 +85,6 @@ class _Capture(httpx2.BaseTransport):
 @cache
 def traffic() -> tuple[Sample, ...]:
     """Every request and response of the SDK script, as samples."""
-    from vstape.forms import parse_form
-
     capture = _Capture(Emulator(seed=11))
     with openai.OpenAI(
         api_key="sk-fuzz",
@@ -102,8 +101,6 @@ def traffic() -> tuple[Sample, ...]:
         route = hit.route
         found.append(Sample(route, "response", "json", msgspec.json.decode(response), status))
         if "?" in path and route.query is not None:
-            from urllib.parse import parse_qsl
-
             found.append(Sample(route, "request", "query", dict(parse_qsl(path.split("?")[1]))))
         if route.multipart:
             form = parse_form(headers.get("content-type", ""), body)
@@ -322,7 +319,7 @@ def replace(value: Any, node: Node, new: Any) -> Any:
             copy[head] = replace(value[head], rest, new)
         return copy
     copy_list = list(value)
-    copy_list[head] = replace(value[head], rest, new)  # type: ignore[index]
+    copy_list[head] = replace(value[head], rest, new)
     return copy_list
 
 
