@@ -115,8 +115,8 @@ def seed_objects(base: str) -> dict[str, str]:
 def run_schemathesis(binary: str, spec: Path, base: str, ids: dict[str, str], args: Any) -> int:
     """One Schemathesis run; its state and reports land in out/conformance/."""
     OUT.mkdir(parents=True, exist_ok=True)
-    for old in OUT.glob("*.ndjson"):
-        old.unlink()
+    for old in [*OUT.glob("ndjson-*.ndjson"), *OUT.glob("junit-*.xml")]:
+        old.unlink()  # one run's reports only
     command = [
         str(Path(binary).resolve()),  # Schemathesis runs in out/conformance/
         "--config-file",
