@@ -17,6 +17,8 @@ Used by one VCR at a time (see :mod:`pytest_plugin.vcr_setup`): vcrpy's module-l
 
 from __future__ import annotations
 
+import os
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, ClassVar
@@ -29,9 +31,10 @@ from vcr.record_mode import RecordMode
 from vcr.request import Request as VcrRequest
 
 from pytest_plugin import played, replayed, traffic
-from pytest_plugin.current import CURRENT, RERECORD
-from pytest_plugin.errors import VstapeReplayInvalid, VstapeReplayMiss
+from pytest_plugin.current import CURRENT, RERECORD, ReplayWarning
+from pytest_plugin.errors import VstapeMissingCassette, VstapeReplayInvalid, VstapeReplayMiss
 from pytest_plugin.loaded import LoadedRequest, to_vcr
+from pytest_plugin.persister import VstapePersister
 from pytest_plugin.settings import Settings
 from vstape.cassettes import CassetteError
 from vstape.matching import RequestKey, by_route, request_key
@@ -119,7 +122,25 @@ class IndexedCassette(Cassette):  # type: ignore[misc]
             if self in IndexedCassette.in_use:
                 IndexedCassette.in_use.remove(self)
 
+    def _check_extras(self) -> None:
+        """A missing extra cassette: an error when this cassette only replays, else a warning."""
+        persister = self._persister
+        if not isinstance(persister, VstapePersister):
+            return
+        missing = persister.missing_extras(self._path)
+        if not missing:
+            return
+        replay_only = self.record_mode == RecordMode.NONE or (
+            self.record_mode == RecordMode.ONCE and os.path.exists(self._path)
+        )
+        messages = [persister.missing_message(p, replay_only=replay_only) for p in missing]
+        if replay_only:
+            raise VstapeMissingCassette("\n".join(messages))
+        for message in messages:
+            warnings.warn(message, ReplayWarning, stacklevel=2)
+
     def _load(self) -> None:
+        self._check_extras()
         self._identity_filter = _is_identity(self._before_record_request)
         plain = self._identity_filter and _is_identity(self._before_record_response)
         if self._after_load_interaction or not plain:

@@ -9,8 +9,9 @@ does (:func:`vstape.recording.to_interaction`) and the others are serialized as 
 serializes them, in the order they were recorded, written atomically under the cassette's
 lock (no file left beside the cassette).
 
-A name given to ``@pytest.mark.vcr(...)`` (an *extra* cassette) must exist: a missing one
-is an error naming it, where stock pytest-recording would ignore it.
+:meth:`VstapePersister.missing_extras` names the extra cassettes of ``@pytest.mark.vcr(...)``
+that do not exist (stock pytest-recording ignores them without a word); the cassette
+makes that an error when it can only replay, a warning when it records.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from vcr.serialize import deserialize
 from vcr.serializers import compat, jsonserializer, yamlserializer
 
 from pytest_plugin import traffic
-from pytest_plugin.errors import VstapeMissingCassette, VstapeReplayInvalid
+from pytest_plugin.errors import VstapeReplayInvalid
 from pytest_plugin.loaded import to_vcr
 from vstape import scope
 from vstape.cassettes import (
@@ -69,16 +70,26 @@ class VstapePersister:
 
     # -- loading ------------------------------------------------------------------------
 
-    def _missing_extra(self, path: str) -> VstapeMissingCassette:
+    def missing_extras(self, cassette_path: str) -> list[str]:
+        """The extra cassettes (other than the test's own) that do not exist."""
+        return [p for p in self.extra_paths if p != cassette_path and not os.path.exists(p)]
+
+    def missing_message(self, path: str, *, replay_only: bool) -> str:
+        """What is missing, where it was looked for, how relative names resolve, the fix."""
         folder = self.library_dir or os.getcwd()
         inside = os.path.abspath(path).startswith(os.path.abspath(folder) + os.sep)
         named = os.path.relpath(path, folder) if inside else path
-        return VstapeMissingCassette(
+        consequence = (
+            "nothing can be replayed from it"
+            if replay_only
+            else "nothing is replayed from it, and what the test sends is recorded into its own cassette"
+        )
+        return (
             f"vstape: the extra cassette {named!r} named in @pytest.mark.vcr(...) does not "
-            f"exist: no file at {os.path.abspath(path)}. A relative name resolves against the "
-            f"test module's vcr_cassette_dir ({folder}), not the current folder. Fix the name, "
-            "give an absolute path, or record that cassette first (`vstape record --cassette "
-            "PATH`); extra cassettes are only read, never recorded into"
+            f"exist: no file at {os.path.abspath(path)}; {consequence}. A relative name "
+            f"resolves against the test module's vcr_cassette_dir ({folder}), not the current "
+            "folder. Fix the name, give an absolute path, or record that cassette first "
+            "(`vstape record --cassette PATH`); extra cassettes are only read, never recorded into"
         )
 
     def _owns_stored(self, uri: str, meta: object) -> bool:
@@ -110,9 +121,6 @@ class VstapePersister:
     def load_cassette(self, cassette_path: str, serializer: Any) -> Any:
         """The cassette's interactions and its extra cassettes' (stock when none is vstape's)."""
         contents = {path: _read(path) for path in dict.fromkeys([cassette_path, *self.extra_paths])}
-        for path in self.extra_paths:
-            if contents[path] is None and not os.path.exists(path):
-                raise self._missing_extra(path)
         if not any(_mentions_api(data) for data in contents.values()):
             return self.wrapped.load_cassette(cassette_path, serializer=serializer)
         requests: list[VcrRequest] = []
