@@ -47,24 +47,31 @@ TIMEOUT_S = 600
 pytestmark = pytest.mark.timeout(TIMEOUT_S * 2)
 
 
-def _run(args: list[str], **kwargs: object) -> subprocess.CompletedProcess[str]:
-    done = subprocess.run(
-        args, capture_output=True, text=True, timeout=TIMEOUT_S, check=False, **kwargs
-    )  # type: ignore[call-overload]
+def _run(args: list[str]) -> None:
+    done = subprocess.run(args, capture_output=True, text=True, timeout=TIMEOUT_S, check=False)
     if done.returncode != 0:
         raise AssertionError(
             f"{' '.join(args)} failed ({done.returncode}):\n{done.stdout}\n{done.stderr}"
         )
-    return done  # type: ignore[no-any-return]
 
 
 def _fetch_suite(folder: Path) -> tuple[Path, Path]:
     """The unpacked sdist of the installed pytest-recording, and its test deps' site folder."""
     wanted = version("pytest-recording")
+    pip = [sys.executable, "-m", "pip"]
     _run(
-        [sys.executable, "-m", "pip", "download", "-q", "--no-deps", "--no-binary", ":all:",
-         f"pytest-recording=={wanted}", "-d", str(folder)]
-    )  # fmt: skip
+        [
+            *pip,
+            "download",
+            "-q",
+            "--no-deps",
+            "--no-binary",
+            ":all:",
+            "-d",
+            str(folder),
+            f"pytest-recording=={wanted}",
+        ]
+    )
     (archive,) = folder.glob(f"pytest_recording-{wanted}.tar.gz")
     with tarfile.open(archive) as tar:
         tar.extractall(folder, filter="data")
@@ -73,7 +80,7 @@ def _fetch_suite(folder: Path) -> tuple[Path, Path]:
         "optional-dependencies"
     ]["tests"]
     prefix = folder / "deps"
-    _run([sys.executable, "-m", "pip", "install", "-q", "--prefix", str(prefix), *extras])
+    _run([*pip, "install", "-q", "--prefix", str(prefix), *extras])
     (site,) = prefix.glob("lib/python*/site-packages")
     return source, site
 
@@ -100,20 +107,10 @@ def _start(source: Path, site: Path, name: str, with_vstape: bool) -> subprocess
     env.pop("PYTEST_ADDOPTS", None)
     env.pop("OPENAI_BASE_URL", None)
     deselect = [arg for nodeid in DESELECTED for arg in ("--deselect", nodeid)]
+    report = source.parent / f"{name}.xml"
+    command = [sys.executable, "-m", "pytest", "tests", "-q", "-p", "no:cacheprovider"]
     return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "tests",
-            "-q",
-            "-p",
-            "no:cacheprovider",
-            f"--junitxml={source.parent / f'{name}.xml'}",
-            "-o",
-            "junit_family=xunit2",
-            *deselect,
-        ],  # fmt: skip
+        [*command, f"--junitxml={report}", "-o", "junit_family=xunit2", *deselect],
         cwd=source,
         env=env,
         stdout=subprocess.PIPE,

@@ -32,7 +32,7 @@ class _Handler(BaseHTTPRequestHandler):
     def date_time_string(self, timestamp: float | None = None) -> str:
         return FIXED_DATE
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib's name
+    def log_message(self, format: str, *args: object) -> None:
         pass
 
     def _answer(self, body: bytes, content_type: str, extra: dict[str, str] | None = None) -> None:
