@@ -83,7 +83,8 @@ def test_an_unsafe_lock_folder_falls_back_to_the_cassette_folder(
     for thread in threads:
         thread.join(60)
     assert counter.read_text() == "80"
-    assert list(shared.iterdir()) == [] and [p.name for p in cassettes.iterdir()] == ["counter.yaml"]
+    assert list(shared.iterdir()) == []
+    assert [p.name for p in cassettes.iterdir()] == ["counter.yaml"]
     assert locks._lock_file(counter) is None
 
 

@@ -11,7 +11,12 @@ HOSTS = openai_hosts((), "http://127.0.0.1:8000/v1")
 
 @pytest.mark.parametrize(
     "path",
-    ["/v1/vector_stores", "/v1/vector_stores/vs_1/files?limit=2", "/v1/files", "/v1/files/f_1/content"],
+    [
+        "/v1/vector_stores",
+        "/v1/vector_stores/vs_1/files?limit=2",
+        "/v1/files",
+        "/v1/files/f_1/content",
+    ],
 )
 def test_api_paths(path: str) -> None:
     assert is_api_path(path)
