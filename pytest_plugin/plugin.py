@@ -94,7 +94,8 @@ def _played_target(config: pytest.Config) -> Path | None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Register the marker with its signature; clear leftovers of ``--vstape-played``."""
+    """Check the command line and ini settings, register the marker, clear ``--vstape-played``."""
+    resolve(config)  # a wrong value is a usage error now, not a failure of every test
     target = _played_target(config)
     if target is not None and not hasattr(config, "workerinput"):
         from pytest_plugin import played

@@ -187,3 +187,66 @@ def test_long_parametrized_id_records_and_replays(
     (name,) = files_in(folder)
     assert len(name) <= 255 and name.endswith(".yaml")
     run(pytester, folder, "--record-mode=none", "--block-network").assert_outcomes(passed=1)
+
+
+HOSTS = """
+import httpx
+import vcr.errors
+
+
+def create():
+    return httpx.post("http://gateway.test/v1/vector_stores", json={"name": "a"})
+
+
+@pytest.mark.vstape(hosts=["gateway.test"])
+@pytest.mark.vcr("vstape.yaml")
+def test_marker_host_is_vstapes():
+    assert create().json()["name"] == "a"  # matched by vstape: any host it counts, any headers
+
+
+@pytest.mark.vcr("vstape.yaml")
+def test_ini_host_is_vstapes():
+    assert create().json()["name"] == "a"
+
+
+@pytest.mark.vstape(hosts=[])
+@pytest.mark.vcr("vstape.yaml")
+def test_other_hosts_stay_stock():
+    with pytest.raises(vcr.errors.CannotOverwriteExistingCassetteException):
+        create()  # stock matching: the recorded host is api.openai.com
+"""
+
+
+def test_vstape_hosts_adds_hosts(pytester: pytest.Pytester, tmp_path: Path) -> None:
+    """A host named in vstape_hosts (ini) or hosts= (marker) is the OpenAI API; others are not."""
+    from tests.plugin.cassette_factory import record
+
+    folder = tmp_path / "cassettes"
+    record(folder / "vstape.yaml", lambda client: client.vector_stores.create(name="a"))
+    write_module(pytester, "test_hosts", HOSTS)
+    pytester.makeini(
+        "[pytest]\nvstape_hosts = gateway.test\nfilterwarnings =\n"
+        "    ignore::pytest.PytestRemovedIn10Warning\n"
+    )
+    result = run(pytester, folder, "--record-mode=none", "--block-network", "-v")
+    result.assert_outcomes(passed=3)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["--vstape-hosts=gateway.test/v1"],
+            "*--vstape-hosts hosts: 'gateway.test/v1' is not a host*",
+        ),
+        (["--vstape=maybe"], "*argument --vstape: invalid choice: 'maybe'*"),
+    ],
+)
+def test_bad_vstape_options_are_usage_errors(
+    pytester: pytest.Pytester, args: list[str], message: str
+) -> None:
+    """A wrong host or mode says what is wrong, in the flag's own words."""
+    pytester.makepyfile("def test_x():\n    pass\n")
+    result = pytester.runpytest(*args)
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines([message])
