@@ -81,8 +81,11 @@ def _fetch_suite(folder: Path) -> tuple[Path, Path]:
     ]["tests"]
     prefix = folder / "deps"
     _run([*pip, "install", "-q", "--prefix", str(prefix), *extras])
-    (site,) = prefix.glob("lib/python*/site-packages")
-    return source, site
+    sites = sorted(prefix.glob("lib/python*/site-packages"))
+    if not sites:  # every test dependency was installed already: nothing went to the prefix
+        sites = [prefix]
+        prefix.mkdir(exist_ok=True)
+    return source, sites[0]
 
 
 def _plugins(site: Path, with_vstape: bool) -> str:
@@ -145,7 +148,13 @@ def test_pytest_recording_suite_gives_the_same_outcomes_with_vstape(
     folder = tmp_path_factory.mktemp("pytest-recording-suite")
     source, site = _fetch_suite(folder)
     runs = {name: _start(source, site, name, name == "vstape") for name in ("baseline", "vstape")}
-    logs = {name: proc.communicate(timeout=TIMEOUT_S)[0] for name, proc in runs.items()}
+    try:
+        logs = {name: proc.communicate(timeout=TIMEOUT_S)[0] for name, proc in runs.items()}
+    finally:  # a run that overstays its time is stopped, never left behind
+        for proc in runs.values():
+            if proc.poll() is None:
+                proc.kill()
+                proc.communicate()
     outcomes = {name: _outcomes(folder / f"{name}.xml") for name in runs}
     probes = {
         name: [
