@@ -5,6 +5,9 @@ AssertionError
 │                               CannotOverwriteExistingCassetteException)
 ├── VstapeReplayInvalid         a replayed response violates its route's schema
 └── VstapeUnusedInteractions    a test left recorded interactions unused (--vstape-unused=fail)
+
+FileNotFoundError
+└── VstapeMissingCassette       an extra cassette named in @pytest.mark.vcr(...) does not exist
 """
 
 from __future__ import annotations
@@ -34,5 +37,14 @@ class VstapeUnusedInteractions(AssertionError):
     """Recorded interactions the test never used."""
 
 
-for _cls in (VstapeReplayMiss, VstapeReplayInvalid, VstapeUnusedInteractions):
+class VstapeMissingCassette(FileNotFoundError):
+    """An extra cassette named in ``@pytest.mark.vcr(...)`` does not exist."""
+
+
+for _cls in (
+    VstapeReplayMiss,
+    VstapeReplayInvalid,
+    VstapeUnusedInteractions,
+    VstapeMissingCassette,
+):
     _cls.__module__ = "builtins"  # tracebacks read `VstapeReplayMiss: ...`

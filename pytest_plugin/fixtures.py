@@ -163,7 +163,8 @@ def replay_shipped(route: str, scenario: str = "ok") -> Iterator[Any]:
         yield result
         return
     instance = vcr.VCR(record_mode="none")
-    token = vcr_setup.CURRENT.set(Settings(match="route", unused="off"))
+    hosts = vcr_setup.CURRENT.get().hosts  # the test's own vstape_hosts count here too
+    token = vcr_setup.CURRENT.set(Settings(match="route", unused="off", hosts=hosts))
     try:
         vcr_setup.configure(instance, vcr_setup.CURRENT.get())
         with instance.use_cassette(str(path)) as cassette:

@@ -26,7 +26,7 @@ from pytest_plugin.fixtures import (  # noqa: F401 - fixtures are found by name
     vector_store_emulator,
     vstape_replay,
 )
-from pytest_plugin.settings import CHOICES, HELP, Settings, resolve
+from pytest_plugin.settings import CHOICES, HELP, HOSTS_HELP, OFF_HELP, Settings, resolve
 
 globals().update(RESPONSE_FIXTURES)  # one `<route>_response` fixture per route
 globals().update(FAILURE_FIXTURES)  # one `<route>_failure` fixture per route
@@ -64,6 +64,22 @@ def pytest_addoption(parser: pytest.Parser) -> None:
             )
         parser.addini(f"vstape_{name}", HELP[name] + f" ({' | '.join(choices)})", default="")
     group.addoption(
+        "--vstape",
+        dest="vstape_mode",
+        choices=("on", "off"),
+        default=None,
+        help=OFF_HELP,
+    )
+    parser.addini("vstape", OFF_HELP + " (on | off)", default="")
+    group.addoption(
+        "--vstape-hosts",
+        dest="vstape_hosts",
+        default=None,
+        metavar="HOST[,HOST...]",
+        help=HOSTS_HELP,
+    )
+    parser.addini("vstape_hosts", HOSTS_HELP + " (comma or space separated)", default="")
+    group.addoption(
         "--vstape-played",
         dest="vstape_played",
         default="",
@@ -78,7 +94,8 @@ def _played_target(config: pytest.Config) -> Path | None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Register the marker with its signature; clear leftovers of ``--vstape-played``."""
+    """Check the command line and ini settings, register the marker, clear ``--vstape-played``."""
+    resolve(config)  # a wrong value is a usage error now, not a failure of every test
     target = _played_target(config)
     if target is not None and not hasattr(config, "workerinput"):
         from pytest_plugin import played
@@ -86,8 +103,8 @@ def pytest_configure(config: pytest.Config) -> None:
         played.start(target)
     config.addinivalue_line(
         "markers",
-        "vstape(validate='error', unused='warn', exhausted='repeat-last', format='yaml', fast_forward=True, match='exact'): "
-        "per-test vstape replay settings (they beat the command line and ini)",
+        "vstape(validate='error', unused='warn', exhausted='repeat-last', format='yaml', fast_forward=True, "
+        "match='exact', off=False, hosts=()): per-test vstape settings (they beat the command line and ini)",
     )
 
 
@@ -124,10 +141,12 @@ def pytest_runtest_setup(item: pytest.Item) -> Generator[None, None, None]:
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_recording_configure(config: pytest.Config, vcr: Any) -> None:
-    """pytest-recording hands over its VCR: make it vstape's."""
+    """pytest-recording hands over its VCR: vstape handles its OpenAI traffic (unless off)."""
     from pytest_plugin import vcr_setup
 
-    vcr_setup.configure(vcr, vcr_setup.CURRENT.get())
+    settings = vcr_setup.CURRENT.get()
+    if not settings.off:
+        vcr_setup.configure(vcr, settings)
 
 
 @pytest.hookimpl(wrapper=True)
@@ -139,13 +158,11 @@ def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
         return result
     from pytest_plugin import vcr_setup
     from pytest_plugin.errors import VstapeUnusedInteractions
-    from vstape.replay import describe_unused
 
     for cassette in vcr_setup.IndexedCassette.active:
-        unused = cassette.index.unused()
-        if not unused or not cassette.rewound:
+        message = cassette.unused_report()
+        if message is None:
             continue
-        message = describe_unused(unused, cassette.index.keys, cassette.where)
         if settings.unused == "fail":
             raise VstapeUnusedInteractions(message)
         warnings.warn(message, vcr_setup.ReplayWarning, stacklevel=1)

@@ -29,6 +29,7 @@ import yaml
 from msgspec import UNSET, UnsetType
 
 from vstape import yaml_fast
+from vstape.locks import hashed_name
 
 __all__ = [
     "Cassette",
@@ -310,7 +311,11 @@ def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
     """Write ``data`` to ``path`` durably: temp file + fsync + rename + fsync of the folder."""
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    # A hash, not the name: `.<name>.XXXXXXXX.tmp` would pass the file-name limit (255 bytes)
+    # for a long cassette name that itself fits.
+    fd, tmp = tempfile.mkstemp(
+        prefix=hashed_name(target.name) + ".", suffix=".tmp", dir=target.parent
+    )
     try:
         # mkstemp makes the file private (0600); a cassette keeps the mode it had, or gets
         # the usual 0644, so that teammates and CI can read what was recorded.

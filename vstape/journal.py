@@ -6,8 +6,10 @@ YAML cassettes are written in an *appendable* layout (``version: 1`` first, then
 short by ``kill -9``, so the file always ends on a complete item and always loads (with
 vcrpy too). JSON cassettes are rewritten atomically (temp file, fsync, rename).
 
-Every append holds an exclusive ``flock`` on ``<path>.lock``, so threads, pytest-xdist
-workers and several proxies can share a cassette without losing or interleaving items.
+Every append holds the cassette's exclusive lock (:func:`vstape.locks.cassette_lock`: a
+lock file in a private per-user folder, never beside the cassette), so threads,
+pytest-xdist workers and several proxies can share a cassette without losing or
+interleaving items.
 
 A failed append (disk full, read-only filesystem, a folder where the file should be)
 raises :class:`CassetteWriteError`, which names the file, the OS error and the fix, and
@@ -18,13 +20,13 @@ by itself once the cause is gone.
 from __future__ import annotations
 
 import errno
-import fcntl
 import os
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from vstape.cassettes import Interaction, assemble, dump_item, format_of, load, write_atomic
+from vstape.locks import cassette_lock
 
 APPENDABLE_HEAD = b"version: 1\ninteractions:\n"
 
@@ -113,28 +115,17 @@ class CassetteWriter:
         items = [dump_item(i, self.fmt) for i in interactions]
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            with self._lock, open(f"{self.path}.lock", "a+b") as lock:
-                fcntl.flock(lock, fcntl.LOCK_EX)
-                try:
-                    if self.fmt == "json":
-                        self._append_json(items)
-                    else:
-                        self._append_yaml(items)
-                    self.count += len(items)
-                finally:
-                    fcntl.flock(lock, fcntl.LOCK_UN)
+            with self._lock, cassette_lock(self.path):
+                if self.fmt == "json":
+                    self._append_json(items)
+                else:
+                    self._append_yaml(items)
+                self.count += len(items)
         except OSError as err:
             raise _write_error(self.path, err) from err
 
     def close(self) -> None:
-        """Remove the lock file if nobody else holds it (the cassette is already complete)."""
-        lock_path = Path(f"{self.path}.lock")
-        try:
-            with open(lock_path, "a+b") as lock:
-                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                lock_path.unlink(missing_ok=True)
-        except OSError:  # held by another writer, or never created: nothing to tidy
-            pass
+        """Nothing to release: each append takes and drops the lock, and the file is complete."""
 
 
 Done = Callable[[BaseException | None], None]

@@ -11,7 +11,8 @@ for the polled routes: their finished state) and, per scenario, the interactions
 with it (all of them for sequences).
 
 Nothing is lost on the way: ``regenerate`` writes into a staging folder next to the target
-(``.<name>.regenerate-*``, same filesystem) and only once everything was recorded and
+(``.vstape-regenerate-<hash of its path>-*``, same filesystem; a fixed-length name
+whatever the target's) and only once everything was recorded and
 written swaps each route folder in (the old one renamed away, then removed). A failure or
 Ctrl-C part-way leaves the old cassettes as they were.
 """
@@ -32,6 +33,7 @@ import msgspec
 from vstape.cassettes import Cassette, CassetteError, Interaction, InteractionMeta, dump, load
 from vstape.commands import proxy_process
 from vstape.faults import breaks_body, scenarios_for
+from vstape.locks import hashed_name
 from vstape.route_calls import NOTE, Ids, call
 from vstape.routes import ROUTES, Route
 from vstape.shipped import shipped_dir, shipped_path
@@ -211,7 +213,8 @@ def regenerate_in_place(folder: Path) -> list[Path]:
     """
     folder = folder.resolve()
     folder.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.regenerate-", dir=folder.parent))
+    prefix = hashed_name(str(folder), prefix=".vstape-regenerate-", length=12) + "-"
+    staging = Path(tempfile.mkdtemp(prefix=prefix, dir=folder.parent))
     try:
         written = regenerate(staging)
         _swap_in(staging, folder)
