@@ -152,35 +152,42 @@ def _count_aliases(data: bytes) -> int:
     return sum(isinstance(ev, yaml.AliasEvent) for ev in yaml.parse(data, Loader=loader))
 
 
-def _yaml_document(data: bytes, where: str) -> Any:
+def _yaml_document(data: bytes, where: str, first_line: int = 1) -> Any:
+    """The YAML document in ``data`` (safe loader, alias guard); ``first_line``: where it starts."""
     if _ALIAS_HINT.search(data) and _count_aliases(data) > MAX_ALIASES:
         raise CassetteError(
-            f"{where}: refused: more than {MAX_ALIASES} YAML aliases (a possible alias bomb); "
+            f"{where}{'' if first_line == 1 else f':{first_line}'}: refused: more than "
+            f"{MAX_ALIASES} YAML aliases (a possible alias bomb); "
             "cassettes written by vcrpy or vstape use none - re-record it"
         )
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
         return yaml.load(data, Loader=loader)
-    except yaml.MarkedYAMLError as err:
+    except yaml.YAMLError as err:
+        raise _yaml_error(err, data, where, first_line) from err
+
+
+def _yaml_error(err: yaml.YAMLError, data: bytes, where: str, first_line: int = 1) -> CassetteError:
+    """The CassetteError for a YAML error in ``data``, which starts at line ``first_line``."""
+    if isinstance(err, yaml.MarkedYAMLError):
         mark = err.problem_mark or err.context_mark
-        line = f":{mark.line + 1}" if mark is not None else ""
+        line = f":{mark.line + first_line}" if mark is not None else ""
         detail = (err.problem or str(err)).strip()
         hint = (
             "python object tags are never loaded (they could run code)"
             if "python/" in str(err)
             else "fix the YAML syntax or re-record the cassette"
         )
-        raise CassetteError(f"{where}{line}: not a loadable cassette: {detail}; {hint}") from err
-    except yaml.reader.ReaderError as err:  # not UTF-8, or a control character
-        row = data[: err.position].count(b"\n") + 1
-        raise CassetteError(
+        return CassetteError(f"{where}{line}: not a loadable cassette: {detail}; {hint}")
+    if isinstance(err, yaml.reader.ReaderError):  # not UTF-8, or a control character
+        row = data[: err.position].count(b"\n") + first_line
+        return CassetteError(
             f"{where}:{row}: not a loadable cassette: {err.reason} (character "
             f"#x{err.character:02x} at byte {err.position}); a YAML cassette is UTF-8 text "
             "without control characters - re-save it as UTF-8 and keep binary bodies as "
             "!!binary, or re-record it"
-        ) from err
-    except yaml.YAMLError as err:
-        raise CassetteError(f"{where}: not a loadable cassette: {err}") from err
+        )
+    return CassetteError(f"{where}: not a loadable cassette: {err}")
 
 
 def _too_big(where: str, size: int) -> str:
@@ -232,20 +239,33 @@ def format_of(path: str | os.PathLike[str]) -> Literal["yaml", "json"]:
     return "json" if str(path).endswith(".json") else "yaml"
 
 
-def read_bytes(path: str | os.PathLike[str]) -> bytes:
-    """The raw bytes of the cassette at ``path``, checked before anything is read.
+def check_file(path: str | os.PathLike[str]) -> int:
+    """The size of the regular file at ``path``; CassetteError for anything else, from ``stat``.
 
-    A file over :data:`MAX_BYTES`, a folder, a device or a FIFO is refused (CassetteError)
-    from ``stat`` alone: never read into memory, never blocked on.
+    A file over :data:`MAX_BYTES`, a folder, a device or a FIFO is refused without being
+    opened, so nothing is read into memory and nothing blocks.
     """
     try:
         info = os.stat(path)
-        if not stat.S_ISREG(info.st_mode):
-            raise CassetteError(
-                f"{path}: not a regular file; a cassette is a .yaml, .yml or .json file"
-            )
-        if info.st_size > MAX_BYTES:
-            raise CassetteError(_too_big(str(path), info.st_size))
+    except FileNotFoundError:
+        raise CassetteError(f"{path}: no such cassette") from None
+    except OSError as err:
+        raise CassetteError(
+            f"{path}: cannot read the cassette: {err.strerror}; check the path and its permissions"
+        ) from None
+    if not stat.S_ISREG(info.st_mode):
+        raise CassetteError(
+            f"{path}: not a regular file; a cassette is a .yaml, .yml or .json file"
+        )
+    if info.st_size > MAX_BYTES:
+        raise CassetteError(_too_big(str(path), info.st_size))
+    return info.st_size
+
+
+def read_bytes(path: str | os.PathLike[str]) -> bytes:
+    """The raw bytes of the cassette at ``path``, checked (:func:`check_file`) before anything is read."""
+    check_file(path)
+    try:
         with open(path, "rb") as handle:
             # Not read(MAX_BYTES + 1): that reserves 1 GiB up front for every cassette.
             # readall sizes its buffer from fstat; a file grown past the cap since the

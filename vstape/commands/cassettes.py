@@ -1,17 +1,21 @@
-"""Regenerate or check the shipped cassettes (``cassettes/<route>/<scenario>.yaml``).
+"""Regenerate or check the shipped cassettes (cassettes/<route>/<scenario>.yaml).
 
-    vstape cassettes regenerate           # record them again, through the proxy, from the emulator
-    vstape cassettes check                # every route has its ok cassette and every cassette validates
+Examples:
+  vstape cassettes check                  # every route has its ok cassette, every cassette validates
+  vstape cassettes regenerate --out my-cassettes    # record them again, from the emulator
+  vstape cassettes regenerate             # in a checkout: the repository's cassettes/
 
-``regenerate`` runs ``vstape record`` in front of the emulator (deterministic seeds), drives
+regenerate runs vstape record in front of the emulator (deterministic seeds), drives
 the official SDK through every route, then through every catalog scenario of every route
-(asked for with the ``x-vstape-fault`` header, injected by the proxy's fault addon and
-recorded by its recorder), and keeps for each route one ``ok`` interaction (the last one
+(asked for with the x-vstape-fault header, injected by the proxy's fault addon and
+recorded by its recorder), and keeps for each route one ok interaction (the last one
 for the polled routes: their finished state) and, per scenario, the interactions labelled
-with it (all of them for sequences).
+with it (all of them for sequences). An installed vstape never writes into its own
+package: give --out. regenerate needs mitmproxy and the official SDK:
+pip install 'vstape[proxy]' openai
 
-Nothing is lost on the way: ``regenerate`` writes into a staging folder next to the target
-(``.<name>.regenerate-*``, same filesystem) and only once everything was recorded and
+Nothing is lost on the way: regenerate writes into a staging folder next to the target
+(.<name>.regenerate-*, same filesystem) and only once everything was recorded and
 written swaps each route folder in (the old one renamed away, then removed). A failure or
 Ctrl-C part-way leaves the old cassettes as they were.
 """

@@ -1,11 +1,14 @@
 """Which routes x statuses x scenarios a set of cassettes exercises.
 
-    vstape coverage cassettes/ --html coverage.html --json coverage.json --fail-under 50
+Examples:
+  vstape coverage cassettes/ --html coverage.html --json coverage.json --fail-under 50
+  vstape coverage out/demo/cassettes
 
-Prints the route x scenario matrix (counts; ``.`` not covered, blank: does not apply)
-and ``N of M route x scenario cells covered``. Exit status: 0; 1 when ``--fail-under``
-is given and coverage is lower; 2 unusable input (a cassette that cannot be loaded: the
-message names the file and the line). With unusable input nothing else is printed or
+Prints the route x scenario matrix (counts; . not covered, blank: does not apply) and
+"N of M route x scenario cells covered". Exit status: 0; 1 when --fail-under is given
+and coverage is lower; 2 unusable input (a cassette that cannot be loaded: the message
+names the file and the line; a path holding no cassette, or a cassette with no
+interactions, unless --allow-empty). With unusable input nothing else is printed or
 written: a matrix without those cassettes would understate the coverage.
 """
 

@@ -1,12 +1,19 @@
 """Serve the stateful Vector Stores API emulator: point any client's base URL at it.
 
-vstape emulate --listen 127.0.0.1:8000
-OPENAI_BASE_URL=http://127.0.0.1:8000/v1 OPENAI_API_KEY=sk-anything python my_app.py
+Examples:
+  vstape emulate --listen 127.0.0.1:8000
+  OPENAI_BASE_URL=http://127.0.0.1:8000/v1 OPENAI_API_KEY=sk-anything python my_app.py
+  vstape emulate --listen 127.0.0.1:8000 --seed 7    # deterministic ids and clock
+
+Needs mitmproxy: pip install 'vstape[proxy]'.
 """
 
 from __future__ import annotations
 
 import argparse
+
+NEEDS = ("mitmproxy",)
+"""What the command cannot run without (checked by :mod:`vstape.cli`)."""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -1,8 +1,15 @@
 """Serve cassettes as a fake Vector Stores API to any HTTP client.
 
-vstape replay cassettes/ --listen 127.0.0.1:8081
-curl -H "Authorization: Bearer sk-x" http://127.0.0.1:8081/v1/vector_stores/vs_abc
-vstape replay cassettes/ --fault 'search_vector_store:rate_limited:every 2'
+Examples:
+  vstape replay cassettes/ --listen 127.0.0.1:8081
+  curl -H "Authorization: Bearer sk-x" http://127.0.0.1:8081/v1/vector_stores/vs_abc
+  vstape replay cassettes/ --fault 'search_vector_store:rate_limited:every 2'
+  vstape replay "$(vstape where cassettes)"/*/ok.yaml --match route
+
+A cassette that cannot be loaded, a folder holding no cassette and a cassette holding no
+interactions stop the server before it starts (exit 2; --allow-empty serves empty
+cassettes). A request with no recording gets a 404 whose message shows the nearest
+recording (at most 64 KB). Needs mitmproxy: pip install 'vstape[proxy]'.
 """
 
 from __future__ import annotations
@@ -11,6 +18,9 @@ import argparse
 import sys
 
 from vstape.commands.record import add_fault_arguments, fault_settings, negative_counts
+
+NEEDS = ("mitmproxy",)
+"""What the command cannot run without (checked by :mod:`vstape.cli`)."""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
