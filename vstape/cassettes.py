@@ -12,6 +12,12 @@ Formats, chosen by the file suffix:
 
 vstape keeps its own per-interaction record under the key ``vstape`` (route, verdict,
 violations, scenario, fault); stock vcrpy ignores unknown interaction keys.
+
+Bytes that are not UTF-8 are kept, never dropped or replaced: a body as bytes, a header
+value as text holding them as ``surrogateescape`` code points (what mitmproxy and
+``os.fsdecode`` use, so ``value.encode("utf-8", "surrogateescape")`` gives the bytes back).
+YAML stores both as ``!!binary`` (as vcrpy does for bodies; stock vcrpy loads them as
+bytes); JSON stores them as base64 and lists where in ``vstape.binary``.
 """
 
 from __future__ import annotations
@@ -47,7 +53,8 @@ __all__ = [
     "write_atomic",
 ]
 
-Headers = dict[str, list[str]]
+Headers = dict[str, list[Any]]
+"""Header name -> values; each value is text (non-UTF-8 bytes as surrogateescape code points)."""
 Verdict = Literal["ok", "drift", "invalid", "unchecked"]
 Format = Literal["yaml", "json"]
 
@@ -71,6 +78,7 @@ class Request(msgspec.Struct):
         if self.body is not None and not isinstance(self.body, (str, bytes)):
             kind = type(self.body).__name__
             raise ValueError(f"request.body must be text, !!binary or null, got {kind}")
+        _check_headers(self.headers, "request")
 
 
 class Status(msgspec.Struct):
@@ -110,6 +118,39 @@ class Response(msgspec.Struct):
     headers: Headers = msgspec.field(default_factory=dict)
     body: ResponseBody = msgspec.field(default_factory=ResponseBody)
 
+    def __post_init__(self) -> None:
+        _check_headers(self.headers, "response")
+
+
+def _check_headers(headers: Headers, side: str) -> None:
+    """Every value is text; a ``!!binary`` value becomes text holding its bytes (surrogateescape)."""
+    for name, values in headers.items():
+        for position, value in enumerate(values):
+            if isinstance(value, str):
+                continue
+            if isinstance(value, bytes):
+                values[position] = value.decode("utf-8", "surrogateescape")
+                continue
+            raise ValueError(
+                f"{side}.headers[{name!r}] values must be text or !!binary, got "
+                f"{type(value).__name__}"
+            )
+
+
+def header_bytes(value: str) -> bytes:
+    """A header value as the bytes that were on the wire."""
+    return value.encode("utf-8", "surrogateescape")
+
+
+def _is_utf8(text: str) -> bool:
+    if text.isascii():
+        return True
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
 
 class InteractionMeta(msgspec.Struct, omit_defaults=True):
     """vstape's own record of an interaction (ignored by stock vcrpy)."""
@@ -121,6 +162,9 @@ class InteractionMeta(msgspec.Struct, omit_defaults=True):
     fault: str | None = None
     recorded_at: str | None = None
     duration_ms: float | None = None
+    binary: list[str] = msgspec.field(default_factory=list)
+    """JSON cassettes only: where base64 stands for bytes (``request.body``,
+    ``request.headers.<i>.<name>``: the i-th value of that header)."""
 
 
 class Interaction(msgspec.Struct, omit_defaults=True):
@@ -211,7 +255,7 @@ def loads(
         raise CassetteError(_too_big(where, len(data)))
     try:
         if fmt == "json":
-            return msgspec.json.decode(data, type=Cassette)
+            return _from_json(msgspec.json.decode(data, type=Cassette), where)
         document = _yaml_document(data, where)
         if document is None:
             return Cassette()
@@ -300,17 +344,79 @@ def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
 _Dumper.add_representer(str, _represent_str)
 
 
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def _json_headers(headers: Headers, side: str, marks: list[str]) -> Headers:
+    if all(_is_utf8(v) for values in headers.values() for v in values):
+        return headers
+    out: Headers = {}
+    for name, values in headers.items():
+        out[name] = []
+        for position, value in enumerate(values):
+            if _is_utf8(value):
+                out[name].append(value)
+            else:
+                out[name].append(_b64(header_bytes(value)))
+                marks.append(f"{side}.headers.{position}.{name}")
+    return out
+
+
+def _json_item(item: Interaction) -> Interaction:
+    """One interaction with its bytes as base64 (and where, in ``vstape.binary``)."""
+    request, response = item.request, item.response
+    marks: list[str] = []
+    body = response.body
+    if isinstance(body.string, bytes):
+        body = ResponseBody(_b64(body.string), encoding="base64")
+    request_body = request.body
+    if isinstance(request_body, bytes):
+        request_body = _b64(request_body)
+        marks.append("request.body")
+    request = msgspec.structs.replace(
+        request, body=request_body, headers=_json_headers(request.headers, "request", marks)
+    )
+    response = msgspec.structs.replace(
+        response, body=body, headers=_json_headers(response.headers, "response", marks)
+    )
+    meta = item.vstape
+    if marks:
+        meta = msgspec.structs.replace(
+            meta if isinstance(meta, InteractionMeta) else InteractionMeta(), binary=marks
+        )
+    return Interaction(request, response, meta)
+
+
 def _for_json(cassette: Cassette) -> Cassette:
-    changed = []
-    for item in cassette.interactions:
-        body = item.response.body
-        if isinstance(body.string, bytes):
-            body = ResponseBody(base64.b64encode(body.string).decode("ascii"), encoding="base64")
-            item = msgspec.structs.replace(
-                item, response=msgspec.structs.replace(item.response, body=body)
-            )
-        changed.append(item)
-    return Cassette(interactions=changed, version=cassette.version)
+    return Cassette(interactions=[_json_item(i) for i in cassette.interactions], version=1)
+
+
+def _from_json(cassette: Cassette, where: str) -> Cassette:
+    """Bytes back where ``vstape.binary`` says base64 stands for them."""
+    for index, item in enumerate(cassette.interactions):
+        if not isinstance(item.vstape, InteractionMeta) or not item.vstape.binary:
+            continue
+        for mark in item.vstape.binary:
+            try:
+                side, _, rest = mark.partition(".")
+                if mark == "request.body":
+                    item.request.body = base64.b64decode(str(item.request.body), validate=True)
+                    continue
+                kind, position, name = rest.split(".", 2)
+                owner = item.request if side == "request" else item.response
+                if side not in ("request", "response") or kind != "headers":
+                    raise ValueError(mark)
+                values = owner.headers[name]
+                raw = base64.b64decode(values[int(position)], validate=True)
+                values[int(position)] = raw.decode("utf-8", "surrogateescape")
+            except (ValueError, KeyError, IndexError, TypeError) as err:
+                raise CassetteError(
+                    f"{where}: interaction {index}: vstape.binary names {mark!r}, which is not "
+                    f"base64 there ({type(err).__name__}); the file was edited by hand - re-record it"
+                ) from None
+        item.vstape.binary = []
+    return cassette
 
 
 def dumps(cassette: Cassette, *, fmt: Literal["yaml", "json"] = "yaml") -> bytes:
@@ -367,6 +473,11 @@ def dump_item(interaction: Interaction, fmt: Format = "yaml") -> bytes:
     if fmt == "json":
         return msgspec.json.encode(_for_json(Cassette([interaction])).interactions[0])
     item = msgspec.to_builtins(interaction, builtin_types=(bytes,))
+    for side in ("request", "response"):
+        for values in item[side]["headers"].values():
+            for position, value in enumerate(values):
+                if not _is_utf8(value):  # written as !!binary: the exact bytes, for vcrpy too
+                    values[position] = header_bytes(value)
     fast = yaml_fast.dump_item(item)  # PyYAML's bytes, written directly (or None: unsure)
     if fast is not None:
         return fast

@@ -19,8 +19,10 @@ import sys
 from collections.abc import Callable
 
 from vstape import coverage, coverage_html
-from vstape.cassettes import CassetteError, load, write_atomic
-from vstape.replay_server import cassette_files
+from vstape.cassette_stream import iter_interactions
+from vstape.cassettes import CassetteError, write_atomic
+from vstape.commands.findings_cli import add_allow_empty
+from vstape.replay_server import cassette_files, no_interactions
 
 
 def _percent(text: str) -> float:
@@ -54,12 +56,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="PERCENT",
         help="exit 1 when fewer than PERCENT of the applicable cells are covered",
     )
+    add_allow_empty(parser)
 
 
 def run(args: argparse.Namespace) -> int:
     """Place every interaction, print the table, write the reports asked for."""
     try:
-        files = cassette_files(args.paths)
+        files = cassette_files(args.paths, allow_empty=args.allow_empty)
     except CassetteError as err:
         print(f"vstape coverage: {err}", file=sys.stderr)
         return 2
@@ -67,7 +70,10 @@ def run(args: argparse.Namespace) -> int:
     unusable = 0
     for path in files:
         try:
-            observations += coverage.observe(str(path), load(path).interactions)
+            interactions = [item for _, item in iter_interactions(path)]
+            if not interactions and not args.allow_empty:
+                raise no_interactions(path)
+            observations += coverage.observe(str(path), interactions)
         except CassetteError as err:  # load() refuses FIFOs and huge files from stat alone
             print(str(err), file=sys.stderr)
             unusable += 1

@@ -160,6 +160,28 @@ def fault_settings(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
+FLAGS = {
+    "vstape_cassette": "--cassette",
+    "vstape_cassette_dir": "--cassette-dir",
+    "vstape_split": "--split",
+    "vstape_format": "--format",
+    "vstape_strict": "--strict",
+    "vstape_keep_host": "--keep-host",
+    "vstape_redact_headers": "--redact-header",
+    "vstape_redact_json_paths": "--redact-json-path",
+    "vstape_report_json": "--report-json",
+    "vstape_junit": "--junit",
+    "vstape_quiet": "--quiet",
+    "vstape_faults": "--fault",
+    "vstape_fault_seed": "--fault-seed",
+    "vstape_fault_stall_ms": "--stall-ms",
+    "vstape_fault_latency_ms": "--latency-ms",
+    "vstape_emulator_seed": "--seed",
+    "vstape_emulator_polls": "--polls",
+}
+"""The flag behind each mitmproxy option, so that errors name what the user typed."""
+
+
 def settings_of(args: argparse.Namespace) -> dict[str, Any]:
     """The vstape_* mitmproxy options for these arguments."""
     return {
@@ -254,4 +276,5 @@ def run(args: argparse.Namespace) -> int:
         confdir=args.confdir,
         extra=settings_of(args),
         command="vstape record",
+        flags=FLAGS,
     )

@@ -17,7 +17,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from vstape.commands.record import add_fault_arguments, fault_settings, negative_counts
+from vstape.commands.record import FLAGS, add_fault_arguments, fault_settings, negative_counts
 
 NEEDS = ("mitmproxy",)
 """What the command cannot run without (checked by :mod:`vstape.cli`)."""
@@ -54,6 +54,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="keep recorded openai-poll-after-ms / retry-after delays",
     )
     add_fault_arguments(parser)
+    parser.add_argument(
+        "--allow-empty",
+        action="store_true",
+        help="serve even when a folder holds no cassette or a cassette no interactions "
+        "(by default both stop the server before it starts, exit 2)",
+    )
     parser.add_argument("--quiet", action="store_true", help="log misses only")
 
 
@@ -78,6 +84,7 @@ def run(args: argparse.Namespace) -> int:
             exhausted=args.exhausted,
             fast_forward_delays=not args.no_fast_forward,
             match=args.match,
+            allow_empty=args.allow_empty,
         )
     except (ValueError, CassetteError) as err:
         print(f"vstape replay: {err}", file=sys.stderr)
@@ -108,4 +115,5 @@ def run(args: argparse.Namespace) -> int:
         announce=announce,
         extra=fault_settings(args),
         command="vstape replay",
+        flags=FLAGS,
     )
