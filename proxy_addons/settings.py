@@ -108,9 +108,7 @@ def probe(settings: Settings) -> list[str]:
         ("vstape_junit", settings.junit, "report.xml"),
     ):
         if report is not None:
-            problems += record_target.probe_file(
-                name, str(report), cassette=False, example=example
-            )
+            problems += record_target.probe_file(name, str(report), cassette=False, example=example)
     return problems
 
 
@@ -143,6 +141,15 @@ def parse(options: Any) -> Settings:
             "Cannot use vstape_cassette and vstape_cassette_dir together: pick one file or one folder"
         )
     cassette = Path(options.vstape_cassette) if options.vstape_cassette else None
+    if (
+        cassette is not None
+        and cassette.suffix not in record_target.SUFFIXES
+        and not cassette.is_dir()
+    ):
+        raise exceptions.OptionsError(
+            f"vstape_cassette {options.vstape_cassette!r}: a cassette file ends in .yaml, .yml "
+            f"or .json; pick another vstape_cassette, such as {cassette.with_suffix('.yaml')}"
+        )
     redaction = RedactionPolicy(
         headers=frozenset(h.lower() for h in options.vstape_redact_headers),
         json_paths=tuple(_json_path(p) for p in options.vstape_redact_json_paths),
