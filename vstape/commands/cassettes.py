@@ -34,11 +34,11 @@ from typing import Any
 import msgspec
 
 from vstape.cassettes import Cassette, CassetteError, Interaction, InteractionMeta, dump, load
-from vstape.commands import proxy_process
+from vstape.commands import needs, proxy_process
 from vstape.faults import breaks_body, scenarios_for
 from vstape.route_calls import NOTE, Ids, call
 from vstape.routes import ROUTES, Route
-from vstape.shipped import shipped_dir, shipped_path
+from vstape.shipped import installed, shipped_dir, shipped_path
 from vstape.validate import errors, validate_response
 
 HEADER = "x-vstape-fault"  # proxy_addons.faults.HEADER (the core never imports mitmproxy)
@@ -48,7 +48,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of ``vstape cassettes``."""
     parser.add_argument("action", choices=("regenerate", "check"))
     parser.add_argument(
-        "--out", default=None, help="folder to write (default: the shipped cassettes folder)"
+        "--out",
+        default=None,
+        help="folder to write or check (default: the shipped cassettes; regenerate needs it "
+        "for an installed vstape)",
     )
 
 
@@ -146,7 +149,9 @@ def _record(folder: Path) -> None:
     try:
         _drive(url)
     finally:
-        proxy_process.stop(proc)
+        log = proxy_process.stop(proc)
+    if proc.returncode:
+        raise RuntimeError(f"the recording proxy exited {proc.returncode}:\n{log.strip()[-2000:]}")
 
 
 def _ok_interaction(route: Route, items: list[Interaction]) -> Interaction:
@@ -284,6 +289,17 @@ def run(args: argparse.Namespace) -> int:
     """Regenerate or check."""
     folder = Path(args.out) if args.out else shipped_dir()
     if args.action == "regenerate":
+        refused = needs.check("vstape cassettes regenerate", ("mitmproxy", "openai"))
+        if refused is not None:
+            return refused
+        if args.out is None and installed():
+            print(
+                f"vstape cassettes regenerate: the shipped cassettes ({folder}) belong to the "
+                "installed package and are not rewritten; give --out FOLDER, e.g. "
+                "--out cassettes",
+                file=sys.stderr,
+            )
+            return 2
         try:
             written = regenerate_in_place(folder)
         except KeyboardInterrupt:
