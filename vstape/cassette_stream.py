@@ -102,6 +102,7 @@ class _Reader:
         self.progress = progress
         self.buf = b""
         self.line = 1
+        self.offset = 0  # of buf[0] in the file
         self.read = 0
         self.eof = False
 
@@ -123,6 +124,7 @@ class _Reader:
         """The first ``end`` bytes of the buffer, removed from it."""
         piece, self.buf = self.buf[:end], self.buf[end:]
         self.line += piece.count(b"\n")
+        self.offset += len(piece)
         return piece
 
 
@@ -171,19 +173,23 @@ def _start(reader: _Reader, where: str) -> tuple[dict[str, Any], int]:
     return head, len(item.group(1))
 
 
-def _pieces(reader: _Reader, indent: int) -> Iterator[tuple[bytes, bool, int]]:
-    """(text, whether it is an item, its first line): each item, then the rest of the file."""
+Piece = tuple[bytes, bool, int, int]
+"""(text, whether it is an item, its first line, its first byte in the file)."""
+
+
+def _pieces(reader: _Reader, indent: int) -> Iterator[Piece]:
+    """Each item, then the rest of the file (the top-level keys after the items)."""
     boundary = re.compile(rb"^(?: {%d}-(?=[ \r\n])|[^ \r\n#])" % indent, re.M)
     item = re.compile(rb" {%d}-(?=[ \r\n])" % indent)
     while True:
         while b"\n" not in reader.buf and reader.more():
             pass
-        line = reader.line
+        line, offset = reader.line, reader.offset
         if item.match(reader.buf) is None:  # the top-level keys after the items, or nothing
             while reader.more():
                 pass
             if reader.buf.strip():
-                yield reader.take(len(reader.buf)), False, line
+                yield reader.take(len(reader.buf)), False, line, offset
             return
         scan, found = 1, None
         while True:
@@ -195,12 +201,12 @@ def _pieces(reader: _Reader, indent: int) -> Iterator[tuple[bytes, bool, int]]:
                 scan = complete
             if not reader.more():
                 break
-        yield reader.take(found.start() if found else len(reader.buf)), True, line
+        yield reader.take(found.start() if found else len(reader.buf)), True, line, offset
         if found is None:
             return
 
 
-def _parse_items(text: bytes, where: str, first_line: int) -> list[Any] | None:
+def _parse_items(text: bytes, where: str, first_line: int, first_byte: int) -> list[Any] | None:
     """The items of one piece; None when its parse ends inside an unfinished scalar."""
     try:
         if _ALIAS_HINT.search(text) and _count_aliases(text) > MAX_ALIASES:
@@ -218,7 +224,7 @@ def _parse_items(text: bytes, where: str, first_line: int) -> list[Any] | None:
             mark is None or mark.line >= text.rstrip().count(b"\n")
         ):
             return None  # failed on its last line: maybe cut inside a scalar; join and retry
-        raise _yaml_error(err, text, where, first_line) from err
+        raise _yaml_error(err, text, where, first_line, first_byte) from err
     if not isinstance(value, list) or not value:
         raise _Fallback
     return value
@@ -242,17 +248,20 @@ def _stream_yaml(
         reader = _Reader(handle, progress)
         head, indent = _start(reader, where)
         index = 0
-        pending, pending_line = b"", 0
-        for piece, is_item, line in _pieces(reader, indent):
+        pending, pending_line, pending_byte = b"", 0, 0
+        for piece, is_item, line, offset in _pieces(reader, indent):
             if not is_item:  # top-level keys after the items (vcrpy writes `version: 1` there)
                 if pending:
                     raise _Fallback  # a quoted scalar or flow collection runs into them
                 _check_top(head, _mapping(piece, where, line), where)
                 return
-            text, start = (pending + piece, pending_line) if pending else (piece, line)
-            items = _parse_items(text, where, start)
+            if pending:
+                text, start, first_byte = pending + piece, pending_line, pending_byte
+            else:
+                text, start, first_byte = piece, line, offset
+            items = _parse_items(text, where, start, first_byte)
             if items is None:
-                pending, pending_line = text, start
+                pending, pending_line, pending_byte = text, start, first_byte
                 continue
             pending = b""
             for value in items:

@@ -211,8 +211,10 @@ def _yaml_document(data: bytes, where: str, first_line: int = 1) -> Any:
         raise _yaml_error(err, data, where, first_line) from err
 
 
-def _yaml_error(err: yaml.YAMLError, data: bytes, where: str, first_line: int = 1) -> CassetteError:
-    """The CassetteError for a YAML error in ``data``, which starts at line ``first_line``."""
+def _yaml_error(
+    err: yaml.YAMLError, data: bytes, where: str, first_line: int = 1, first_byte: int = 0
+) -> CassetteError:
+    """The CassetteError for a YAML error in ``data``, which starts at ``first_line`` / ``first_byte``."""
     if isinstance(err, yaml.MarkedYAMLError):
         mark = err.problem_mark or err.context_mark
         line = f":{mark.line + first_line}" if mark is not None else ""
@@ -227,7 +229,7 @@ def _yaml_error(err: yaml.YAMLError, data: bytes, where: str, first_line: int = 
         row = data[: err.position].count(b"\n") + first_line
         return CassetteError(
             f"{where}:{row}: not a loadable cassette: {err.reason} (character "
-            f"#x{err.character:02x} at byte {err.position}); a YAML cassette is UTF-8 text "
+            f"#x{err.character:02x} at byte {err.position + first_byte}); a YAML cassette is UTF-8 text "
             "without control characters - re-save it as UTF-8 and keep binary bodies as "
             "!!binary, or re-record it"
         )
