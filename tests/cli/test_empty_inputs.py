@@ -42,7 +42,7 @@ def empties(tmp_path: Path) -> dict[str, Path]:
     return {p.name: p for p in tmp_path.iterdir()}
 
 
-@pytest.mark.parametrize("tool", TOOLS + ["replay"])
+@pytest.mark.parametrize("tool", [*TOOLS, "replay"])
 @pytest.mark.parametrize("folder", ["nothing", "docs-only"])
 def test_a_folder_without_cassettes_is_exit_2(
     empties: dict[str, Path], tool: str, folder: str
@@ -56,7 +56,7 @@ def test_a_folder_without_cassettes_is_exit_2(
     )
 
 
-@pytest.mark.parametrize("tool", TOOLS + ["replay"])
+@pytest.mark.parametrize("tool", [*TOOLS, "replay"])
 @pytest.mark.parametrize("name", ["empty.yaml", "no-items.yaml", "no-items.json"])
 def test_a_cassette_without_interactions_is_exit_2(
     empties: dict[str, Path], tool: str, name: str

@@ -117,14 +117,14 @@ def test_a_miss_answer_stays_under_64_kb(cassette: tuple[Path, list[str]]) -> No
     path, _ = cassette
     huge = {"name": "x" * 1_000_000}
     wide = {"name": "w", "metadata": {f"k{i}": "v" * 300 for i in range(5000)}}
-    with vstape_server("replay", str(path), "--listen", "127.0.0.1:0", "--quiet") as (proc, url):
+    with vstape_server("replay", str(path), "--listen", "127.0.0.1:0", "--quiet") as (_, url):
         answers = [
             httpx2.post(f"{url}/vector_stores", json=body, headers={"authorization": "Bearer x"})
             for body in (huge, wide)
         ]
-        with OpenAI(api_key="sk-x", base_url=url, max_retries=0) as client:
-            with pytest.raises(openai.NotFoundError) as caught:
-                client.vector_stores.create(name="y" * 1_000_000)
+        client = OpenAI(api_key="sk-x", base_url=url, max_retries=0)
+        with client, pytest.raises(openai.NotFoundError) as caught:
+            client.vector_stores.create(name="y" * 1_000_000)
     assert [a.status_code for a in answers] == [404, 404]
     assert all(len(a.content) < 64 * 1024 for a in answers), [len(a.content) for a in answers]
     first, second = (a.json()["error"]["message"] for a in answers)
