@@ -95,22 +95,23 @@ def iter_interactions(
 
 
 class _Reader:
-    """Lines of a file in blocks: ``buf`` always starts at a line start, ``line`` is its number."""
+    """A file in blocks: ``buf[pos:]`` is what is left, from a line start; ``line`` is its number."""
 
     def __init__(self, handle: IO[bytes], progress: Progress | None) -> None:
         self.handle = handle
         self.progress = progress
         self.buf = b""
+        self.pos = 0
         self.line = 1
-        self.offset = 0  # of buf[0] in the file
+        self.offset = 0  # of buf[pos] in the file
         self.read = 0
         self.eof = False
 
     def more(self) -> bool:
-        """Read the next block (at least as much as is buffered); False at the end of the file."""
+        """Append the next block (at least as much as is left); False at the end of the file."""
         if self.eof:
             return False
-        block = self.handle.read(max(BLOCK, len(self.buf)))
+        block = self.handle.read(max(BLOCK, len(self.buf) - self.pos))
         if not block:
             self.eof = True
             return False
@@ -120,11 +121,17 @@ class _Reader:
             self.progress(self.read)
         return True
 
+    def compact(self) -> None:
+        """Drop what was taken (indices into ``buf`` change: call between pieces only)."""
+        if self.pos:
+            self.buf, self.pos = self.buf[self.pos :], 0
+
     def take(self, end: int) -> bytes:
-        """The first ``end`` bytes of the buffer, removed from it."""
-        piece, self.buf = self.buf[:end], self.buf[end:]
+        """``buf[pos:end]``, consumed."""
+        piece = self.buf[self.pos : end]
         self.line += piece.count(b"\n")
         self.offset += len(piece)
+        self.pos = end
         return piece
 
 
@@ -161,13 +168,13 @@ def _start(reader: _Reader, where: str) -> tuple[dict[str, Any], int]:
     head = _mapping(reader.buf[: found.start()], where, 1)
     reader.take(found.end())
     while True:
-        content = _CONTENT.search(reader.buf)
+        content = _CONTENT.search(reader.buf, reader.pos)
         if content is not None and reader.buf.find(b"\n", content.start()) >= 0:
             break
         if not reader.more():
             raise _Fallback  # `interactions:` and nothing after it: a null list
     reader.take(content.start())
-    item = _ITEM.match(reader.buf)
+    item = _ITEM.match(reader.buf, reader.pos)
     if item is None:
         raise _Fallback  # another key or a flow collection: not one item per interaction
     return head, len(item.group(1))
@@ -179,29 +186,31 @@ Piece = tuple[bytes, bool, int, int]
 
 def _pieces(reader: _Reader, indent: int) -> Iterator[Piece]:
     """Each item, then the rest of the file (the top-level keys after the items)."""
-    boundary = re.compile(rb"^(?: {%d}-(?=[ \r\n])|[^ \r\n#])" % indent, re.M)
+    # A newline, then the next item's dash or a top-level key (literal prefix: a fast scan).
+    boundary = re.compile(rb"\n(?: {%d}-(?=[ \r\n])|[^ \r\n#])" % indent)
     item = re.compile(rb" {%d}-(?=[ \r\n])" % indent)
     while True:
-        while b"\n" not in reader.buf and reader.more():
+        if reader.pos > BLOCK:
+            reader.compact()
+        while reader.buf.find(b"\n", reader.pos) < 0 and reader.more():
             pass
         line, offset = reader.line, reader.offset
-        if item.match(reader.buf) is None:  # the top-level keys after the items, or nothing
+        if item.match(reader.buf, reader.pos) is None:  # the top-level keys after the items
             while reader.more():
                 pass
-            if reader.buf.strip():
+            if reader.buf[reader.pos :].strip():
                 yield reader.take(len(reader.buf)), False, line, offset
             return
-        scan, found = 1, None
+        scan, found = reader.pos, None
         while True:
-            complete = reader.buf.rfind(b"\n") + 1  # search whole lines only
-            if complete > scan:
-                found = boundary.search(reader.buf, scan, complete)
-                if found is not None:
-                    break
-                scan = complete
+            complete = reader.buf.rfind(b"\n") + 1  # whole lines only: the next one decides
+            found = boundary.search(reader.buf, scan, complete)
+            if found is not None:
+                break
+            scan = max(scan, complete - 1)
             if not reader.more():
                 break
-        yield reader.take(found.start() if found else len(reader.buf)), True, line, offset
+        yield reader.take(found.start() + 1 if found else len(reader.buf)), True, line, offset
         if found is None:
             return
 
