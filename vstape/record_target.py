@@ -3,9 +3,9 @@
 Checked at start-up, so nothing is refused later that could have been refused then: a
 cassette path whose parent is a regular file, a folder given where a file goes (or a
 file where a folder goes), a folder that cannot be written (read-only filesystem,
-permissions: probed by creating and removing a temporary file in it), an existing file
-that is not a loadable cassette (the recorder would append to it and leave a file
-nobody can replay), an existing cassette that cannot be written.
+permissions: probed by creating and removing a temporary file in it; a full disk), an
+existing file that is not a loadable cassette (the recorder would append to it and leave
+a file nobody can replay), an existing cassette that cannot be written.
 
 Each problem is one line ``NAME 'value': what is wrong; how to fix it``, where NAME is
 what the user typed (``--cassette`` for ``vstape record``, ``vstape_cassette`` for a
@@ -78,6 +78,12 @@ def _probe_folder(name: str, value: str, folder: Path, elsewhere: str) -> list[s
         return [f"{name} {value!r}: cannot create files in {existing}: {_why(err)}, or {elsewhere}"]
     os.close(fd)
     os.unlink(probe)
+    disk = os.statvfs(existing)
+    if disk.f_bfree == 0 or (disk.f_bavail == 0 and os.geteuid() != 0):
+        return [
+            f"{name} {value!r}: the disk holding {existing} is full: free some space, or "
+            f"{elsewhere}"
+        ]
     return []
 
 

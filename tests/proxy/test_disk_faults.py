@@ -335,3 +335,21 @@ def test_a_read_only_filesystem_is_refused_before_listening(small_fs: Path, flag
         f"file system (it is on a read-only filesystem: remount it read-write), or pick "
         f"another {flag}"
     )
+
+
+@pytest.mark.timeout(120)
+def test_a_full_disk_is_refused_before_listening(small_fs: Path) -> None:
+    """A disk with no free block at start-up: exit 2 and the fix, before any client is served."""
+    _fill(small_fs)
+    done = subprocess.run(
+        [*VSTAPE, "record", "--listen", "127.0.0.1:0", "--cassette", str(small_fs / "c.yaml")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "proxy at http" not in done.stdout
+    assert done.stderr.strip() == (
+        f"vstape record: --cassette {str(small_fs / 'c.yaml')!r}: the disk holding {small_fs} "
+        "is full: free some space, or pick another --cassette"
+    )
