@@ -18,6 +18,7 @@ from vcr.persisters.filesystem import FilesystemPersister
 from vcr.serializers import yamlserializer
 
 from vstape.cassettes import Cassette, assemble, dump, dump_item, header_bytes, load, loads
+from vstape.journal import CassetteWriter
 from vstape.matching import request_key
 from vstape.recording import Exchange, RecordPolicy, to_interaction
 
@@ -111,3 +112,16 @@ def test_json_marks_are_checked(tmp_path: Path) -> None:
         assert "vstape.binary names 'request.bogus'" in str(err) and "re-record it" in str(err)
     else:
         raise AssertionError("a bad vstape.binary mark loaded")
+
+
+def test_text_ending_in_blank_lines_keeps_the_cassette_whole(tmp_path: Path) -> None:
+    """A body of blank lines (a `|+` block) between other items: every item loads, vcrpy too."""
+    path = tmp_path / "c.yaml"
+    writer = CassetteWriter(path)
+    bodies = [b"first", b"\n", b"text\n\n\n", b"last"]
+    for body in bodies:
+        writer.append(to_interaction(_exchange(b"v", b"{}", body), RecordPolicy()))
+    assert "...\n" not in path.read_text(encoding="utf-8")
+    assert [i.response.body.bytes for i in load(path).interactions] == bodies
+    _, responses = FilesystemPersister.load_cassette(str(path), yamlserializer)
+    assert [r["body"]["string"] for r in responses] == bodies

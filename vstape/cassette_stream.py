@@ -44,6 +44,7 @@ from vstape.cassettes import (
     format_of,
     loads,
     read_bytes,
+    text_headers,
 )
 from vstape.reports import interaction_lines
 
@@ -250,7 +251,7 @@ def _parse_items(text: bytes, where: str, first_line: int, first_byte: int) -> l
 
 def _interaction(value: Any, where: str, line: int, index: int) -> Interaction:
     try:
-        return msgspec.convert(value, Interaction)
+        return msgspec.convert(text_headers(value), Interaction)
     except msgspec.ValidationError as err:
         detail = str(err).replace("`$", f"`$.interactions[{index}]")
         raise CassetteError(

@@ -53,7 +53,7 @@ __all__ = [
     "write_atomic",
 ]
 
-Headers = dict[str, list[Any]]
+Headers = dict[str, list[str]]
 """Header name -> values; each value is text (non-UTF-8 bytes as surrogateescape code points)."""
 Verdict = Literal["ok", "drift", "invalid", "unchecked"]
 Format = Literal["yaml", "json"]
@@ -78,7 +78,6 @@ class Request(msgspec.Struct):
         if self.body is not None and not isinstance(self.body, (str, bytes)):
             kind = type(self.body).__name__
             raise ValueError(f"request.body must be text, !!binary or null, got {kind}")
-        _check_headers(self.headers, "request")
 
 
 class Status(msgspec.Struct):
@@ -118,23 +117,26 @@ class Response(msgspec.Struct):
     headers: Headers = msgspec.field(default_factory=dict)
     body: ResponseBody = msgspec.field(default_factory=ResponseBody)
 
-    def __post_init__(self) -> None:
-        _check_headers(self.headers, "response")
 
+def text_headers(item: Any) -> Any:
+    """A loaded YAML interaction with its ``!!binary`` header values as text (surrogateescape).
 
-def _check_headers(headers: Headers, side: str) -> None:
-    """Every value is text; a ``!!binary`` value becomes text holding its bytes (surrogateescape)."""
-    for name, values in headers.items():
-        for position, value in enumerate(values):
-            if isinstance(value, str):
-                continue
-            if isinstance(value, bytes):
-                values[position] = value.decode("utf-8", "surrogateescape")
-                continue
-            raise ValueError(
-                f"{side}.headers[{name!r}] values must be text or !!binary, got "
-                f"{type(value).__name__}"
-            )
+    Runs before the document is converted to Structs; any other shape is left as it is,
+    for the conversion to refuse with its path.
+    """
+    if not isinstance(item, dict):
+        return item
+    for side in ("request", "response"):
+        part = item.get(side)
+        headers = part.get("headers") if isinstance(part, dict) else None
+        if not isinstance(headers, dict):
+            continue
+        for values in headers.values():
+            if isinstance(values, list):
+                for position, value in enumerate(values):
+                    if isinstance(value, bytes):
+                        values[position] = value.decode("utf-8", "surrogateescape")
+    return item
 
 
 def header_bytes(value: str) -> bytes:
@@ -261,6 +263,9 @@ def loads(
         document = _yaml_document(data, where)
         if document is None:
             return Cassette()
+        if isinstance(document, dict) and isinstance(document.get("interactions"), list):
+            for item in document["interactions"]:
+                text_headers(item)
         return msgspec.convert(document, Cassette)
     except msgspec.ValidationError as err:
         raise CassetteError(
@@ -484,7 +489,9 @@ def dump_item(interaction: Interaction, fmt: Format = "yaml") -> bytes:
     if fast is not None:
         return fast
     text: str = yaml.dump([item], Dumper=_Dumper, sort_keys=True, allow_unicode=True, width=1 << 16)
-    return text.encode("utf-8")
+    # A text ending in blank lines is a `|+` block, after which PyYAML closes the document
+    # with `...`: joined with the next item, that marker would end the cassette there.
+    return text.removesuffix("...\n").encode("utf-8")
 
 
 def assemble(items: list[bytes], fmt: Format = "yaml") -> bytes:
