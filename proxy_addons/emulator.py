@@ -1,8 +1,8 @@
 """mitmproxy addon answering every request from vstape's Vector Stores emulator.
 
-Usage:
-    mitmdump --mode reverse:http://127.0.0.1:9 --set connection_strategy=lazy \
-        -s proxy_addons/emulator.py --set vstape_emulator_seed=7
+Usage (``vstape where emulator-addon`` prints this file's path in an installed vstape):
+    mitmdump --listen-host 127.0.0.1 --mode reverse:http://127.0.0.1:9 \
+        --set connection_strategy=lazy -s proxy_addons/emulator.py --set vstape_emulator_seed=7
 
 No upstream is ever contacted: the ``request`` hook sets ``flow.response``.
 """

@@ -1,7 +1,7 @@
 """mitmproxy addons: inject catalog failures into live or replayed traffic.
 
 Usage:
-    mitmdump -s proxy_addons/vstape_addons.py \
+    mitmdump --listen-host 127.0.0.1 -s proxy_addons/vstape_addons.py \
         --set vstape_faults='get_vector_store:rate_limited:every 2' \
         --set vstape_faults='*:server_error:rate 0.1'
 

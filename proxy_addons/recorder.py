@@ -1,21 +1,32 @@
 """mitmproxy addon: record /v1/vector_stores and /v1/files traffic into vcrpy cassettes.
 
 Usage:
-    mitmdump -s proxy_addons/vstape_addons.py --set vstape_cassette_dir=cassettes/recorded
+    mitmdump --listen-host 127.0.0.1 -s proxy_addons/vstape_addons.py \
+        --set vstape_cassette_dir=cassettes/recorded
 
 Reads the validator's verdict from ``flow.metadata["vstape"]``. Each interaction is
 durably in its cassette before the response goes back to the client. What the client
 receives is never changed.
+
+Nothing is lost silently. What can be known at start-up is refused then (an
+``OptionsError``, so the proxy never listens): a cassette path that cannot be created or
+written, a folder where a file goes or a file where a folder goes, an existing file that
+is not a loadable cassette, a report path that cannot be written. An interaction that
+cannot be written later (disk full, read-only remount, a folder put in the way) is
+counted: the log says why at once, the shutdown summary says ``N exchanges, M recorded,
+K NOT recorded (reasons)``, the JSON / JUnit reports carry it, and :meth:`Recorder.exit_status`
+makes ``vstape record`` exit 1.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import os
 from pathlib import Path
 from typing import Any
 
-from mitmproxy import ctx, http
+from mitmproxy import ctx, exceptions, http
 
 from proxy_addons import settings as opts
 from proxy_addons.faults import META as FAULT_META
@@ -23,22 +34,59 @@ from proxy_addons.validator import exchange_of
 from vstape.cassettes import Interaction
 from vstape.journal import CassetteWriter, GroupCommitter
 from vstape.recording import to_interaction
+from vstape.run_report import RecordingTally
 
 logger = logging.getLogger("vstape")
 
+PROBED = frozenset(
+    {
+        "vstape_cassette",
+        "vstape_cassette_dir",
+        "vstape_split",
+        "vstape_format",
+        "vstape_report_json",
+        "vstape_junit",
+    }
+)
+"""Options naming where the run writes: checked as soon as they are set."""
+
+
+def _reason(err: BaseException) -> str:
+    """A short reason, the same for every loss of one cause (the summary groups by it)."""
+    if isinstance(err, OSError) and err.errno:
+        return os.strerror(err.errno)
+    return type(err).__name__
+
 
 class Recorder:
-    """Writes one interaction per flow the validator saw."""
+    """Writes one interaction per flow the validator saw; counts every one it could not write."""
 
     def __init__(self) -> None:
         self.settings = opts.Settings()
         self.writers: dict[Path, GroupCommitter] = {}
-        self.failures = 0
+        self.tally = RecordingTally()
+
+    @property
+    def failures(self) -> int:
+        """Interactions that could not be written."""
+        return self.tally.not_recorded
 
     def configure(self, updated: set[str]) -> None:
-        """Parse the options (declared by the validator addon)."""
+        """Parse the options (declared by the validator addon); refuse unwritable targets."""
         if any(name.startswith("vstape_") for name in updated):
             self.settings = opts.parse(ctx.options)
+        if updated & PROBED:
+            problems = opts.probe(self.settings)
+            if problems:
+                raise exceptions.OptionsError("\n".join(problems))
+
+    def running(self) -> None:
+        """Hand the tally to the run report, so that its summary and files carry the losses."""
+        if not self.settings.recording:
+            return
+        validator = ctx.master.addons.get("validator")
+        if validator is not None and hasattr(validator, "report"):
+            validator.report.recording = self.tally
 
     def _writer(self, path: Path) -> GroupCommitter:
         if path not in self.writers:
@@ -71,33 +119,45 @@ class Recorder:
         target = self.settings.target(meta.get("route"), meta.get("family", "vector_stores"))
         if target is None:
             return
-        exchange = exchange_of(flow, meta.get("duration_ms"), self.settings.policy.keep_host)
-        fault = flow.metadata.get(FAULT_META) or {}  # set by proxy_addons/faults.py
-        step = fault.get("step")
-        interaction = to_interaction(
-            exchange,
-            self.settings.policy,
-            meta.get("violations"),
-            scenario=fault.get("scenario"),
-            fault=step if step not in (None, "ok") else None,
-        )
         try:
-            await self._commit(target, interaction)
-        except Exception as err:  # disk full, foreign file...
-            # The client still gets its response; the user gets a clear message.
-            self.failures += 1
-            logger.error(
-                "vstape: could not record %s %s into %s: %s",
-                flow.request.method,
-                flow.request.path,
-                target,
-                err,
+            exchange = exchange_of(flow, meta.get("duration_ms"), self.settings.policy.keep_host)
+            fault = flow.metadata.get(FAULT_META) or {}  # set by proxy_addons/faults.py
+            step = fault.get("step")
+            interaction = to_interaction(
+                exchange,
+                self.settings.policy,
+                meta.get("violations"),
+                scenario=fault.get("scenario"),
+                fault=step if step not in (None, "ok") else None,
             )
+            await self._commit(target, interaction)
+        except Exception as err:  # disk full, a folder in the way, anything at all
+            # The client still gets its response; the loss is counted and fails the run.
+            where = f"{flow.request.method} {flow.request.path}"
+            self.tally.lost(_reason(err), f"{where} -> {target}: {err}")
+            logger.error("vstape: could not record %s into %s: %s", where, target, err)
             print(f"vstape: ERROR could not record into {target}: {err}", flush=True)
+        else:
+            self.tally.kept()
 
     def done(self) -> None:
-        """Say where the cassettes are."""
+        """Say where the cassettes are, and what could not be recorded."""
         for path, committer in sorted(self.writers.items()):
             committer.close()
             if not self.settings.quiet:
                 print(f"vstape: {committer.writer.count} interactions -> {path}", flush=True)
+        if not self.settings.recording:
+            return
+        tally = self.tally
+        if tally.not_recorded:
+            print(
+                f"vstape: ERROR {tally.summary()}: the run fails (exit 1); each loss was "
+                "logged above with its cause and fix",
+                flush=True,
+            )
+        elif not self.settings.quiet:
+            print(f"vstape: {tally.summary()}", flush=True)
+
+    def exit_status(self) -> int:
+        """1 when any interaction could not be recorded, else 0 (read by proxy_addons.serve)."""
+        return 1 if self.tally.not_recorded else 0

@@ -18,6 +18,7 @@ import logging
 from mitmproxy import http
 
 from proxy_addons.faults import META
+from vstape.cassettes import header_bytes
 from vstape.redact import scrub_text
 from vstape.replay_server import Replayer
 
@@ -47,7 +48,8 @@ class ReplayerAddon:
                 "enact": answer.fault,
                 "recorded": True,  # the body is already as recorded: not to be broken again
             }
-        headers = [(k.encode(), v.encode()) for k, v in answer.headers]
+        # Byte for byte: a recorded non-UTF-8 value is text holding its bytes (surrogateescape).
+        headers = [(k.encode(), header_bytes(v)) for k, v in answer.headers]
         flow.response = http.Response.make(answer.status, answer.body, headers)
         if answer.miss:
             self.misses += 1

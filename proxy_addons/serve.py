@@ -1,12 +1,19 @@
 """Run mitmproxy in-process (DumpMaster on asyncio) with vstape addons, and stop cleanly.
 
-Shared by ``vstape emulate``, ``vstape record`` and ``vstape replay``.
+Shared by ``vstape emulate``, ``vstape record`` and ``vstape replay``. Start-up problems
+are said in vstape's own terms (exit 2): a busy port names ``--listen`` (not mitmproxy's
+``--mode ...@PORT``), an option error names the flag the user typed (``--cassette``, not
+``vstape_cassette``). The exit status is the worst ``exit_status()`` of the addons (the
+recorder's is 1 when an interaction could not be recorded).
 """
 
 from __future__ import annotations
 
 import asyncio
+import errno
+import re
 import signal
+import socket
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -75,6 +82,34 @@ def warn_if_exposed(host: str, command: str) -> None:
         )
 
 
+def port_in_use(host: str, port: int) -> str | None:
+    """Why ``host:port`` cannot be listened on (None: it can, or port 0 lets the OS choose)."""
+    if port == 0:
+        return None
+    try:
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as mitmproxy binds
+            probe.bind((host, port))
+    except OSError as err:
+        if err.errno == errno.EADDRINUSE:
+            return (
+                f"--listen {host}:{port}: the port is already in use (another vstape or "
+                f"server listens there); stop it, or pick another port, e.g. --listen "
+                f"{host}:0 for a free one"
+            )
+        return f"--listen {host}:{port}: cannot listen there: {err.strerror or err}"
+    return None
+
+
+def in_flags(message: str, flags: dict[str, str]) -> str:
+    """An option error with mitmproxy's option names replaced by the command's flags."""
+    message = re.sub(
+        r"Cannot parse (\w+) option ", lambda m: flags.get(m.group(1), m.group(1)) + " ", message
+    )
+    return re.sub(r"\bvstape_\w+\b", lambda m: flags.get(m.group(0), m.group(0)), message)
+
+
 def run(
     *,
     listen: str,
@@ -84,9 +119,18 @@ def run(
     confdir: str | None = None,
     extra: dict[str, Any] | None = None,
     command: str = "vstape",
+    flags: dict[str, str] | None = None,
 ) -> int:
-    """Serve until SIGINT/SIGTERM; returns the exit code."""
+    """Serve until SIGINT/SIGTERM; returns the exit code.
+
+    ``flags`` maps the ``vstape_*`` options in ``extra`` to the flags that set them, so
+    that an option error speaks of what the user typed.
+    """
     host, port = parse_listen(listen)
+    busy = port_in_use(host, port)
+    if busy is not None:
+        print(f"{command}: {busy}", file=sys.stderr)
+        return 2
     opts = options.Options(listen_host=host, listen_port=port, mode=[mode])
     if confdir:
         opts.update(confdir=confdir)
@@ -98,6 +142,9 @@ def run(
     try:
         asyncio.run(_serve(opts, addons, announce, settings))
     except exceptions.OptionsError as err:
-        print(f"{command}: {err}", file=sys.stderr)
+        for line in in_flags(str(err), flags or {}).splitlines():
+            print(f"{command}: {line}", file=sys.stderr)
         return 2
-    return 0
+    return max(
+        (int(addon.exit_status()) for addon in addons if hasattr(addon, "exit_status")), default=0
+    )

@@ -9,6 +9,7 @@ from typing import Any
 
 from mitmproxy import exceptions
 
+from vstape import record_target
 from vstape.recording import RecordPolicy
 from vstape.redact import RedactionPolicy
 
@@ -75,19 +76,40 @@ class Settings:
     junit: Path | None = None
     policy: RecordPolicy = field(default_factory=RecordPolicy)
 
+    @property
+    def recording(self) -> bool:
+        """Whether interactions are recorded at all."""
+        return self.cassette is not None or self.cassette_dir is not None
+
     def target(self, route: str | None, family: str) -> Path | None:
         """The cassette an interaction of ``route`` goes to (None: not recording)."""
         if self.cassette is not None:
             return self.cassette
         if self.cassette_dir is None:
             return None
-        if self.split == "none":
-            name = "cassette"
-        elif self.split == "family":
-            name = family
-        else:
-            name = route or "unknown_route"
+        name = record_target.cassette_name(self.split, route, family)
         return self.cassette_dir / f"{name}.{self.fmt}"
+
+
+def probe(settings: Settings) -> list[str]:
+    """What keeps this run from writing its cassettes and reports (one line each; none: fine)."""
+    problems: list[str] = []
+    if settings.cassette is not None:
+        problems += record_target.probe_file("vstape_cassette", str(settings.cassette))
+    if settings.cassette_dir is not None:
+        problems += record_target.probe_folder(
+            "vstape_cassette_dir",
+            str(settings.cassette_dir),
+            record_target.cassette_names(settings.split),
+            f".{settings.fmt}",
+        )
+    for name, report, example in (
+        ("vstape_report_json", settings.report_json, "report.json"),
+        ("vstape_junit", settings.junit, "report.xml"),
+    ):
+        if report is not None:
+            problems += record_target.probe_file(name, str(report), cassette=False, example=example)
+    return problems
 
 
 def declare(loader: Any) -> None:
@@ -119,9 +141,14 @@ def parse(options: Any) -> Settings:
             "Cannot use vstape_cassette and vstape_cassette_dir together: pick one file or one folder"
         )
     cassette = Path(options.vstape_cassette) if options.vstape_cassette else None
-    if cassette is not None and cassette.suffix not in (".yaml", ".yml", ".json"):
+    if (
+        cassette is not None
+        and cassette.suffix not in record_target.SUFFIXES
+        and not cassette.is_dir()
+    ):
         raise exceptions.OptionsError(
-            f"Cannot parse vstape_cassette option {options.vstape_cassette!r}: the file must end in .yaml or .json"
+            f"vstape_cassette {options.vstape_cassette!r}: a cassette file ends in .yaml, .yml "
+            f"or .json; pick another vstape_cassette, such as {cassette.with_suffix('.yaml')}"
         )
     redaction = RedactionPolicy(
         headers=frozenset(h.lower() for h in options.vstape_redact_headers),

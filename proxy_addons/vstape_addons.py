@@ -1,8 +1,12 @@
 """Script entry for mitmdump/mitmweb: validate and record Vector Stores traffic.
 
-Usage:
-    mitmdump --mode reverse:https://api.openai.com -p 8080 \
+Usage (``vstape where addon`` prints this file's path in an installed vstape):
+    mitmdump --listen-host 127.0.0.1 -p 8080 --mode reverse:https://api.openai.com \
         -s proxy_addons/vstape_addons.py --set vstape_cassette_dir=cassettes/recorded
+
+mitmproxy listens on every interface unless ``--listen-host`` says otherwise, and its own
+flow view (mitmweb) keeps the real ``Authorization`` header in memory: vstape redacts
+what it writes, not what mitmproxy shows. Keep it on loopback.
 
 Options: every ``vstape_*`` option of proxy_addons/settings.py and the ``vstape_fault*``
 options of proxy_addons/faults.py (``--set name=value``).

@@ -12,7 +12,7 @@ from typing import Any
 from vcr.request import HeadersDict
 from vcr.request import Request as VcrRequest
 
-from vstape.cassettes import Cassette, InteractionMeta, load
+from vstape.cassettes import Cassette, InteractionMeta, load, wire_headers
 
 
 class LoadedRequest(VcrRequest):  # type: ignore[misc]
@@ -60,7 +60,7 @@ def to_vcr(
         requests.append(LoadedRequest(req.method, req.uri, body, dict(req.headers.items())))
         response: dict[str, Any] = {
             "status": {"code": item.response.status.code, "message": item.response.status.message},
-            "headers": item.response.headers,
+            "headers": wire_headers(item.response.headers),
             "body": {"string": item.response.body.bytes},
         }
         meta = item.vstape if isinstance(item.vstape, InteractionMeta) else InteractionMeta()

@@ -17,6 +17,7 @@ from vcr.request import Request as VcrRequest
 from pytest_plugin.current import ReplayWarning
 from pytest_plugin.errors import VstapeReplayInvalid
 from pytest_plugin.settings import Settings
+from vstape.docs import see
 from vstape.validate import validate_response
 
 
@@ -75,7 +76,8 @@ def check(
         f"({route}, {response['status']['code']}) "
         "does not match the schema:\n"
         + "\n".join(f"  {v.path}: {v.message}" for v in found)
-        + "\nFix or re-record the cassette, or pass --vstape-validate=warn. See README.md#validation-on-replay"
+        + "\nFix or re-record the cassette, or pass --vstape-validate=warn. "
+        + see("validation-on-replay")
     )
     if settings.validate == "error":
         raise VstapeReplayInvalid(message)

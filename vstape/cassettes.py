@@ -12,6 +12,12 @@ Formats, chosen by the file suffix:
 
 vstape keeps its own per-interaction record under the key ``vstape`` (route, verdict,
 violations, scenario, fault); stock vcrpy ignores unknown interaction keys.
+
+Bytes that are not UTF-8 are kept, never dropped or replaced: a body as bytes, a header
+value as text holding them as ``surrogateescape`` code points (what mitmproxy and
+``os.fsdecode`` use, so ``value.encode("utf-8", "surrogateescape")`` gives the bytes back).
+YAML stores both as ``!!binary`` (as vcrpy does for bodies; stock vcrpy loads them as
+bytes); JSON stores them as base64 and lists where in ``vstape.binary``.
 """
 
 from __future__ import annotations
@@ -49,6 +55,7 @@ __all__ = [
 ]
 
 Headers = dict[str, list[str]]
+"""Header name -> values; each value is text (non-UTF-8 bytes as surrogateescape code points)."""
 Verdict = Literal["ok", "drift", "invalid", "unchecked"]
 Format = Literal["yaml", "json"]
 
@@ -112,6 +119,53 @@ class Response(msgspec.Struct):
     body: ResponseBody = msgspec.field(default_factory=ResponseBody)
 
 
+def text_headers(item: Any) -> Any:
+    """A loaded YAML interaction with its ``!!binary`` header values as text (surrogateescape).
+
+    Runs before the document is converted to Structs; any other shape is left as it is,
+    for the conversion to refuse with its path.
+    """
+    if not isinstance(item, dict):
+        return item
+    for side in ("request", "response"):
+        part = item.get(side)
+        headers = part.get("headers") if isinstance(part, dict) else None
+        if not isinstance(headers, dict):
+            continue
+        for values in headers.values():
+            if isinstance(values, list):
+                for position, value in enumerate(values):
+                    if isinstance(value, bytes):
+                        values[position] = value.decode("utf-8", "surrogateescape")
+    return item
+
+
+def header_bytes(value: str) -> bytes:
+    """A header value as the bytes that were on the wire."""
+    return value.encode("utf-8", "surrogateescape")
+
+
+def wire_headers(headers: dict[str, list[str]]) -> dict[str, list[str | bytes]]:
+    """Headers as a client library takes them: a value that was not UTF-8 on the wire is
+    given back as its original bytes (httpx would refuse the surrogate text)."""
+    if all(value.isascii() for values in headers.values() for value in values):
+        return dict(headers)
+    return {
+        name: [value if _is_utf8(value) else header_bytes(value) for value in values]
+        for name, values in headers.items()
+    }
+
+
+def _is_utf8(text: str) -> bool:
+    if text.isascii():
+        return True
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 class InteractionMeta(msgspec.Struct, omit_defaults=True):
     """vstape's own record of an interaction (ignored by stock vcrpy)."""
 
@@ -122,6 +176,9 @@ class InteractionMeta(msgspec.Struct, omit_defaults=True):
     fault: str | None = None
     recorded_at: str | None = None
     duration_ms: float | None = None
+    binary: list[str] = msgspec.field(default_factory=list)
+    """JSON cassettes only: where base64 stands for bytes (``request.body``,
+    ``request.headers.<i>.<name>``: the i-th value of that header)."""
 
 
 class Interaction(msgspec.Struct, omit_defaults=True):
@@ -153,35 +210,44 @@ def _count_aliases(data: bytes) -> int:
     return sum(isinstance(ev, yaml.AliasEvent) for ev in yaml.parse(data, Loader=loader))
 
 
-def _yaml_document(data: bytes, where: str) -> Any:
+def _yaml_document(data: bytes, where: str, first_line: int = 1) -> Any:
+    """The YAML document in ``data`` (safe loader, alias guard); ``first_line``: where it starts."""
     if _ALIAS_HINT.search(data) and _count_aliases(data) > MAX_ALIASES:
         raise CassetteError(
-            f"{where}: refused: more than {MAX_ALIASES} YAML aliases (a possible alias bomb); "
+            f"{where}{'' if first_line == 1 else f':{first_line}'}: refused: more than "
+            f"{MAX_ALIASES} YAML aliases (a possible alias bomb); "
             "cassettes written by vcrpy or vstape use none - re-record it"
         )
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
         return yaml.load(data, Loader=loader)
-    except yaml.MarkedYAMLError as err:
+    except yaml.YAMLError as err:
+        raise _yaml_error(err, data, where, first_line) from err
+
+
+def _yaml_error(
+    err: yaml.YAMLError, data: bytes, where: str, first_line: int = 1, first_byte: int = 0
+) -> CassetteError:
+    """The CassetteError for a YAML error in ``data``, which starts at ``first_line`` / ``first_byte``."""
+    if isinstance(err, yaml.MarkedYAMLError):
         mark = err.problem_mark or err.context_mark
-        line = f":{mark.line + 1}" if mark is not None else ""
+        line = f":{mark.line + first_line}" if mark is not None else ""
         detail = (err.problem or str(err)).strip()
         hint = (
             "python object tags are never loaded (they could run code)"
             if "python/" in str(err)
             else "fix the YAML syntax or re-record the cassette"
         )
-        raise CassetteError(f"{where}{line}: not a loadable cassette: {detail}; {hint}") from err
-    except yaml.reader.ReaderError as err:  # not UTF-8, or a control character
-        row = data[: err.position].count(b"\n") + 1
-        raise CassetteError(
+        return CassetteError(f"{where}{line}: not a loadable cassette: {detail}; {hint}")
+    if isinstance(err, yaml.reader.ReaderError):  # not UTF-8, or a control character
+        row = data[: err.position].count(b"\n") + first_line
+        return CassetteError(
             f"{where}:{row}: not a loadable cassette: {err.reason} (character "
-            f"#x{err.character:02x} at byte {err.position}); a YAML cassette is UTF-8 text "
+            f"#x{err.character:02x} at byte {err.position + first_byte}); a YAML cassette is UTF-8 text "
             "without control characters - re-save it as UTF-8 and keep binary bodies as "
             "!!binary, or re-record it"
-        ) from err
-    except yaml.YAMLError as err:
-        raise CassetteError(f"{where}: not a loadable cassette: {err}") from err
+        )
+    return CassetteError(f"{where}: not a loadable cassette: {err}")
 
 
 def _too_big(where: str, size: int) -> str:
@@ -205,10 +271,13 @@ def loads(
         raise CassetteError(_too_big(where, len(data)))
     try:
         if fmt == "json":
-            return msgspec.json.decode(data, type=Cassette)
+            return _from_json(msgspec.json.decode(data, type=Cassette), where)
         document = _yaml_document(data, where)
         if document is None:
             return Cassette()
+        if isinstance(document, dict) and isinstance(document.get("interactions"), list):
+            for item in document["interactions"]:
+                text_headers(item)
         return msgspec.convert(document, Cassette)
     except msgspec.ValidationError as err:
         raise CassetteError(
@@ -233,20 +302,33 @@ def format_of(path: str | os.PathLike[str]) -> Literal["yaml", "json"]:
     return "json" if str(path).endswith(".json") else "yaml"
 
 
-def read_bytes(path: str | os.PathLike[str]) -> bytes:
-    """The raw bytes of the cassette at ``path``, checked before anything is read.
+def check_file(path: str | os.PathLike[str]) -> int:
+    """The size of the regular file at ``path``; CassetteError for anything else, from ``stat``.
 
-    A file over :data:`MAX_BYTES`, a folder, a device or a FIFO is refused (CassetteError)
-    from ``stat`` alone: never read into memory, never blocked on.
+    A file over :data:`MAX_BYTES`, a folder, a device or a FIFO is refused without being
+    opened, so nothing is read into memory and nothing blocks.
     """
     try:
         info = os.stat(path)
-        if not stat.S_ISREG(info.st_mode):
-            raise CassetteError(
-                f"{path}: not a regular file; a cassette is a .yaml, .yml or .json file"
-            )
-        if info.st_size > MAX_BYTES:
-            raise CassetteError(_too_big(str(path), info.st_size))
+    except FileNotFoundError:
+        raise CassetteError(f"{path}: no such cassette") from None
+    except OSError as err:
+        raise CassetteError(
+            f"{path}: cannot read the cassette: {err.strerror}; check the path and its permissions"
+        ) from None
+    if not stat.S_ISREG(info.st_mode):
+        raise CassetteError(
+            f"{path}: not a regular file; a cassette is a .yaml, .yml or .json file"
+        )
+    if info.st_size > MAX_BYTES:
+        raise CassetteError(_too_big(str(path), info.st_size))
+    return info.st_size
+
+
+def read_bytes(path: str | os.PathLike[str]) -> bytes:
+    """The raw bytes of the cassette at ``path``, checked (:func:`check_file`) before anything is read."""
+    check_file(path)
+    try:
         with open(path, "rb") as handle:
             # Not read(MAX_BYTES + 1): that reserves 1 GiB up front for every cassette.
             # readall sizes its buffer from fstat; a file grown past the cap since the
@@ -281,17 +363,79 @@ def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
 _Dumper.add_representer(str, _represent_str)
 
 
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def _json_headers(headers: Headers, side: str, marks: list[str]) -> Headers:
+    if all(_is_utf8(v) for values in headers.values() for v in values):
+        return headers
+    out: Headers = {}
+    for name, values in headers.items():
+        out[name] = []
+        for position, value in enumerate(values):
+            if _is_utf8(value):
+                out[name].append(value)
+            else:
+                out[name].append(_b64(header_bytes(value)))
+                marks.append(f"{side}.headers.{position}.{name}")
+    return out
+
+
+def _json_item(item: Interaction) -> Interaction:
+    """One interaction with its bytes as base64 (and where, in ``vstape.binary``)."""
+    request, response = item.request, item.response
+    marks: list[str] = []
+    body = response.body
+    if isinstance(body.string, bytes):
+        body = ResponseBody(_b64(body.string), encoding="base64")
+    request_body = request.body
+    if isinstance(request_body, bytes):
+        request_body = _b64(request_body)
+        marks.append("request.body")
+    request = msgspec.structs.replace(
+        request, body=request_body, headers=_json_headers(request.headers, "request", marks)
+    )
+    response = msgspec.structs.replace(
+        response, body=body, headers=_json_headers(response.headers, "response", marks)
+    )
+    meta = item.vstape
+    if marks:
+        meta = msgspec.structs.replace(
+            meta if isinstance(meta, InteractionMeta) else InteractionMeta(), binary=marks
+        )
+    return Interaction(request, response, meta)
+
+
 def _for_json(cassette: Cassette) -> Cassette:
-    changed = []
-    for item in cassette.interactions:
-        body = item.response.body
-        if isinstance(body.string, bytes):
-            body = ResponseBody(base64.b64encode(body.string).decode("ascii"), encoding="base64")
-            item = msgspec.structs.replace(
-                item, response=msgspec.structs.replace(item.response, body=body)
-            )
-        changed.append(item)
-    return Cassette(interactions=changed, version=cassette.version)
+    return Cassette(interactions=[_json_item(i) for i in cassette.interactions], version=1)
+
+
+def _from_json(cassette: Cassette, where: str) -> Cassette:
+    """Bytes back where ``vstape.binary`` says base64 stands for them."""
+    for index, item in enumerate(cassette.interactions):
+        if not isinstance(item.vstape, InteractionMeta) or not item.vstape.binary:
+            continue
+        for mark in item.vstape.binary:
+            try:
+                side, _, rest = mark.partition(".")
+                if mark == "request.body":
+                    item.request.body = base64.b64decode(str(item.request.body), validate=True)
+                    continue
+                kind, position, name = rest.split(".", 2)
+                owner = item.request if side == "request" else item.response
+                if side not in ("request", "response") or kind != "headers":
+                    raise ValueError(mark)
+                values = owner.headers[name]
+                raw = base64.b64decode(values[int(position)], validate=True)
+                values[int(position)] = raw.decode("utf-8", "surrogateescape")
+            except (ValueError, KeyError, IndexError, TypeError) as err:
+                raise CassetteError(
+                    f"{where}: interaction {index}: vstape.binary names {mark!r}, which is not "
+                    f"base64 there ({type(err).__name__}); the file was edited by hand - re-record it"
+                ) from None
+        item.vstape.binary = []
+    return cassette
 
 
 def dumps(cassette: Cassette, *, fmt: Literal["yaml", "json"] = "yaml") -> bytes:
@@ -352,11 +496,18 @@ def dump_item(interaction: Interaction, fmt: Format = "yaml") -> bytes:
     if fmt == "json":
         return msgspec.json.encode(_for_json(Cassette([interaction])).interactions[0])
     item = msgspec.to_builtins(interaction, builtin_types=(bytes,))
+    for side in ("request", "response"):
+        for values in item[side]["headers"].values():
+            for position, value in enumerate(values):
+                if not _is_utf8(value):  # written as !!binary: the exact bytes, for vcrpy too
+                    values[position] = header_bytes(value)
     fast = yaml_fast.dump_item(item)  # PyYAML's bytes, written directly (or None: unsure)
     if fast is not None:
         return fast
     text: str = yaml.dump([item], Dumper=_Dumper, sort_keys=True, allow_unicode=True, width=1 << 16)
-    return text.encode("utf-8")
+    # A text ending in blank lines is a `|+` block, after which PyYAML closes the document
+    # with `...`: joined with the next item, that marker would end the cassette there.
+    return text.removesuffix("...\n").encode("utf-8")
 
 
 def assemble(items: list[bytes], fmt: Format = "yaml") -> bytes:

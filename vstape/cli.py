@@ -1,8 +1,10 @@
 """The ``vstape`` command: a thin dispatcher over one module per subcommand.
 
 Each subcommand lives in ``vstape/commands/<name>.py`` and exposes
-``add_arguments(parser)`` and ``run(args) -> int``. Subcommands that need mitmproxy
-import it inside ``run`` so that ``vstape --help`` works without it.
+``add_arguments(parser)`` and ``run(args) -> int``; its module docstring is its ``--help``
+text, printed as written (examples on their own lines). Subcommands that need mitmproxy
+import it inside ``run`` so that ``vstape --help`` works without it, and declare it in
+``NEEDS``: without it they say what to install and exit 2 (:mod:`vstape.commands.needs`).
 
 A reader that stops early (``vstape faults | head -5``) ends the command quietly with
 status 141 (128 + SIGPIPE, what other Unix tools report), not with a traceback.
@@ -17,6 +19,8 @@ import os
 import sys
 from collections.abc import Sequence
 
+from vstape.commands import needs
+
 # name -> one-line help; the module is vstape.commands.<name with - as _>
 COMMANDS: dict[str, str] = {
     "routes": "print the route table",
@@ -30,7 +34,14 @@ COMMANDS: dict[str, str] = {
     "coverage": "which routes x statuses x scenarios a set of cassettes exercises",
     "cassettes": "regenerate or check the shipped cassettes",
     "faults": "print the failure catalog (what each scenario sends, what the SDK raises)",
+    "where": "print where the shipped cassettes, the mitmproxy addon script and the docs are",
+    "docs": "print a section of the README shipped with vstape",
 }
+
+EPILOG = """\
+emulate, record, replay, demo and cassettes regenerate need mitmproxy:
+  pip install 'vstape[proxy]'
+Documentation: vstape docs (sections of the README shipped with vstape)."""
 
 
 def _available() -> dict[str, str]:
@@ -47,13 +58,20 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="vstape",
         description="Record, validate and replay OpenAI Vector Stores API traffic.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name, summary in _available().items():
         module = importlib.import_module(f"vstape.commands.{name.replace('-', '_')}")
-        cmd = sub.add_parser(name, help=summary, description=module.__doc__)
+        cmd = sub.add_parser(
+            name,
+            help=summary,
+            description=module.__doc__,
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
         module.add_arguments(cmd)
-        cmd.set_defaults(_run=module.run)
+        cmd.set_defaults(_run=module.run, _needs=getattr(module, "NEEDS", ()))
     return parser
 
 
@@ -61,6 +79,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``vstape`` console script."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    refused = needs.check(f"vstape {args.command}", args._needs)
+    if refused is not None:
+        return refused
     try:
         code: int = args._run(args)
         sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's exit

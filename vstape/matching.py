@@ -19,6 +19,7 @@ from urllib.parse import parse_qsl, unquote
 import msgspec
 
 from vstape import redact
+from vstape.normalize import percent_encode_undecoded
 from vstape.routes import match
 
 _POLICY = redact.RedactionPolicy()
@@ -111,7 +112,7 @@ def request_key(
     method: str, uri: str, body: bytes | str | None, headers: Mapping[str, Any]
 ) -> RequestKey:
     """The key of one request (live or recorded)."""
-    path, query = split_uri(uri)
+    path, query = split_uri(percent_encode_undecoded(uri))  # as recorded: %XX for raw bytes
     pairs = tuple(sorted(parse_qsl(redact.query(query), keep_blank_values=True)))
     return RequestKey(
         method.upper(), unquote(path), pairs, canonical_body(body, _content_type(headers))
@@ -138,15 +139,31 @@ def _body_fields(body: str) -> dict[str, Any]:
     return out
 
 
+MAX_SHOWN = 200  # characters of one value quoted in a diff line
+
+
+def clipped(text: str, limit: int = MAX_SHOWN) -> str:
+    """``text`` cut to ``limit`` characters, with how many more there were."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}... ({len(text) - limit:,} more characters)"
+
+
+def shown(value: Any, limit: int = MAX_SHOWN) -> str:
+    """``repr(value)``, cut to ``limit`` characters with how many more there were."""
+    return clipped(repr(value), limit)
+
+
 def _compare(name: str, live: Mapping[str, Any], recorded: Mapping[str, Any]) -> list[str]:
     lines = []
     for field in sorted(set(live) | set(recorded)):
+        where = f"  {name}{clipped(field)}"
         if field not in recorded:
-            lines.append(f"  {name}{field}: sent {live[field]!r}, not in the recording")
+            lines.append(f"{where}: sent {shown(live[field])}, not in the recording")
         elif field not in live:
-            lines.append(f"  {name}{field}: recorded {recorded[field]!r}, not sent")
+            lines.append(f"{where}: recorded {shown(recorded[field])}, not sent")
         elif live[field] != recorded[field]:
-            lines.append(f"  {name}{field}: sent {live[field]!r}, recorded {recorded[field]!r}")
+            lines.append(f"{where}: sent {shown(live[field])}, recorded {shown(recorded[field])}")
     return lines
 
 
@@ -161,9 +178,9 @@ def diff(live: RequestKey, recorded: RequestKey) -> list[str]:
     """Field-level differences between a live request and a recorded one."""
     lines = []
     if live.method != recorded.method:
-        lines.append(f"  method: sent {live.method}, recorded {recorded.method}")
+        lines.append(f"  method: sent {clipped(live.method)}, recorded {clipped(recorded.method)}")
     if live.path != recorded.path:
-        lines.append(f"  path: sent {live.path}, recorded {recorded.path}")
+        lines.append(f"  path: sent {clipped(live.path)}, recorded {clipped(recorded.path)}")
     lines += _compare("query.", _multimap(live.query), _multimap(recorded.query))
     if live.body != recorded.body:
         if live.body.startswith("multipart:") or recorded.body.startswith("multipart:"):

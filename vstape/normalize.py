@@ -111,6 +111,17 @@ def pretty_json(body: bytes) -> str | None:
         return None
 
 
+UNDECODED = re.compile("[\udc80-\udcff]")
+"""Bytes that were not UTF-8, as ``surrogateescape`` decoding (mitmproxy's) leaves them."""
+
+
+def percent_encode_undecoded(text: str) -> str:
+    """A URL with its undecodable bytes as ``%XX``: the same request, as a URI can hold it."""
+    if text.isascii() or UNDECODED.search(text) is None:
+        return text
+    return UNDECODED.sub(lambda found: f"%{ord(found.group()) - 0xDC00:02X}", text)
+
+
 def origin(url: str) -> str:
     """``scheme://host[:port]`` of a URL."""
     scheme, _, rest = url.partition("://")

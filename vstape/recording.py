@@ -2,6 +2,11 @@
 
 The single implementation behind the recording proxy and the pytest plugin's
 in-process recording, so both write byte-for-byte the same kind of cassette.
+
+No exchange is dropped for its bytes: a body that is not UTF-8 stays bytes (``!!binary``),
+a header value holding non-UTF-8 bytes (surrogateescape text, as mitmproxy decodes it)
+is kept as it is and stored as ``!!binary`` by :mod:`vstape.cassettes`, and such bytes in
+the URL are percent-encoded (the same request, in the only form a URI can take).
 """
 
 from __future__ import annotations
@@ -126,7 +131,15 @@ def _body_text(body: bytes, content_type: str, policy: RecordPolicy) -> str | by
         return body
 
 
+def _header_name(name: str) -> str:
+    """A header name as text YAML can hold (non-UTF-8 bytes, never valid in a name, as Latin-1)."""
+    if normalize.UNDECODED.search(name) is None:
+        return name
+    return name.encode("utf-8", "surrogateescape").decode("latin-1")
+
+
 def _url(url: str, policy: RecordPolicy) -> str:
+    url = normalize.percent_encode_undecoded(url)
     base, _, query = url.partition("?")
     base = redact.scrub_text(normalize.normalize_url(base, policy.keep_host))
     query = redact.query(query)
@@ -156,17 +169,19 @@ def to_interaction(
         _content_type(exchange.request_headers), exchange.request_body
     )
     req_pairs = [
-        (k, content_type if k.lower() == "content-type" else v)
+        (_header_name(k), content_type if k.lower() == "content-type" else v)
         for k, v in exchange.request_headers
         if normalize.keep_request_header(k)
     ]
-    resp_pairs = [(k, v) for k, v in exchange.response_headers if normalize.keep_response_header(k)]
+    resp_pairs = [
+        (_header_name(k), v)
+        for k, v in exchange.response_headers
+        if normalize.keep_response_header(k)
+    ]
     request_body = _body_text(sent, content_type, policy)
     response_body = _body_text(
         exchange.response_body, _content_type(exchange.response_headers), policy
     )
-    if isinstance(request_body, bytes):
-        request_body = request_body.decode("utf-8", "replace")
     stamp = (now or dt.datetime.now(dt.UTC)).replace(microsecond=0).isoformat()
     return Interaction(
         request=Request(

@@ -13,11 +13,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from vstape.matching import RequestKey, diff, similarity
+from vstape.docs import see
+from vstape.matching import RequestKey, clipped, diff, similarity
 
 Exhausted = Literal["repeat-last", "fail"]
 EXHAUSTED_POLICIES: tuple[Exhausted, ...] = ("repeat-last", "fail")
-TROUBLESHOOTING = "README.md#troubleshooting-a-request-that-does-not-match"
+TROUBLESHOOTING = "troubleshooting-a-request-that-does-not-match"  # a README anchor
+MAX_DIFF_LINES = 40  # differences listed in a miss; the rest are counted
+MAX_MISS_CHARS = 60_000  # a miss explanation never exceeds this (a 404 body stays < 64 KB)
 RETRYABLE = frozenset({408, 409, 429})
 MAX_SERVER_DELAY_S = 120.0  # the SDK does not retry when the server asks for longer
 # The SDK sleeps exactly a server-directed delay in (0, 120] s; 0 or none means its own
@@ -148,9 +151,9 @@ class ReplayIndex:
         without it, its index in this replay index.
         """
         name = label or (lambda index: f"#{index}")
-        lines = [
-            f"vstape: no recorded response for {key.method} {key.path} (route {key.route}) in {where}."
-        ]
+        request = f"{clipped(key.method, 40)} {clipped(key.path, 500)}"
+        route = clipped(key.route, 500)
+        lines = [f"vstape: no recorded response for {request} (route {route}) in {where}."]
         found = self.by_key.get(key)
         if found:
             lines.append(
@@ -165,12 +168,25 @@ class ReplayIndex:
                 recorded = self.keys[near]
                 state = "already played" if self.plays[near] else "never played"
                 lines.append(
-                    f"Nearest recorded request: {name(near)} {recorded.method} {recorded.path} ({state}); differences:"
+                    f"Nearest recorded request: {name(near)} {recorded.method} "
+                    f"{clipped(recorded.path, 500)} ({state}); differences:"
                 )
-                lines += diff(key, recorded) or ["  (none in the matched fields)"]
+                differences = diff(key, recorded) or ["  (none in the matched fields)"]
+                lines += differences[:MAX_DIFF_LINES]
+                if len(differences) > MAX_DIFF_LINES:
+                    lines.append(
+                        f"  ... and {len(differences) - MAX_DIFF_LINES:,} more differences"
+                    )
         lines.append(f"To re-record: {rerecord}")
-        lines.append(f"See {TROUBLESHOOTING}")
-        return "\n".join(lines)
+        lines.append(f"{see(TROUBLESHOOTING)}.")
+        return bounded("\n".join(lines))
+
+
+def bounded(message: str, limit: int = MAX_MISS_CHARS) -> str:
+    """``message`` cut to ``limit`` characters, saying how much was left out."""
+    if len(message) <= limit:
+        return message
+    return f"{message[:limit]}\n... ({len(message) - limit:,} more characters not shown)"
 
 
 def describe_unused(
@@ -187,7 +203,9 @@ def describe_unused(
     if len(indices) > limit:
         lines.append(f"  ... and {len(indices) - limit} more")
     lines.append(
-        "Remove them (re-record the cassette) or set --vstape-unused=off. See README.md#unused-interactions"
+        "Remove them (re-record the cassette) or set --vstape-unused=off. "
+        + see("unused-interactions")
+        + "."
     )
     return "\n".join(lines)
 

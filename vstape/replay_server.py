@@ -39,20 +39,41 @@ class Answer:
     miss: bool = False
 
 
-def cassette_files(paths: Iterable[str | Path]) -> list[Path]:
-    """Every cassette named, folders searched recursively (*.yaml, *.yml, *.json)."""
+SUFFIXES = (".yaml", ".yml", ".json")
+
+
+def cassette_files(paths: Iterable[str | Path], *, allow_empty: bool = False) -> list[Path]:
+    """Every cassette named, folders searched recursively (*.yaml, *.yml, *.json).
+
+    A path that does not exist, and (unless ``allow_empty``) a folder holding no
+    cassette, is a CassetteError: a CI step pointed at the wrong folder must not pass.
+    """
     found: list[Path] = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            found += sorted(
-                p for p in path.rglob("*") if p.suffix in (".yaml", ".yml", ".json") and p.is_file()
-            )
+            inside = sorted(p for p in path.rglob("*") if p.suffix in SUFFIXES and p.is_file())
+            if not inside and not allow_empty:
+                raise CassetteError(
+                    f"{path}: no cassettes found under it (searched recursively for "
+                    f"{', '.join('*' + s for s in SUFFIXES)}); check the path" + EMPTY_HINT
+                )
+            found += inside
         elif path.exists():
             found.append(path)
         else:
             raise CassetteError(f"{path}: no such cassette or folder")
     return found
+
+
+EMPTY_HINT = " (--allow-empty accepts empty input)"
+
+
+def no_interactions(path: str | Path) -> CassetteError:
+    """The error for a cassette that holds no interactions (a recording that went wrong)."""
+    return CassetteError(
+        f"{path}: the cassette has no interactions; record into it, or remove it" + EMPTY_HINT
+    )
 
 
 class Replayer:
@@ -65,13 +86,16 @@ class Replayer:
         exhausted: Exhausted = "repeat-last",
         fast_forward_delays: bool = True,
         match: Match = "exact",
+        allow_empty: bool = False,
     ) -> None:
-        self.files = cassette_files(paths)
+        self.files = cassette_files(paths, allow_empty=allow_empty)
         self.interactions: list[Interaction] = []
         self.sources: list[Path] = []
         self.positions: list[int] = []  # each interaction's place in its own file
         for path in self.files:
             loaded = load(path).interactions
+            if not loaded and not allow_empty:
+                raise no_interactions(path)
             self.interactions += loaded
             self.sources += [path] * len(loaded)
             self.positions += range(len(loaded))

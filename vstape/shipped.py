@@ -14,10 +14,14 @@ _PACKAGE = Path(__file__).resolve().parent
 
 def shipped_dir() -> Path:
     """The folder holding the shipped cassettes."""
-    installed = _PACKAGE / "_shipped_cassettes"
-    if installed.is_dir():
-        return installed
+    if installed():
+        return _PACKAGE / "_shipped_cassettes"
     return _PACKAGE.parent / "cassettes"
+
+
+def installed() -> bool:
+    """Whether they are the installed package's own (read-only data), not a checkout's."""
+    return (_PACKAGE / "_shipped_cassettes").is_dir()
 
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]{0,63}$")

@@ -5,7 +5,9 @@ official SDK as client) on a real 64 KiB tmpfs that fills up or is remounted rea
 What must hold: the client still gets every response; the user gets a message naming
 the file, the OS error and the fix; the cassette never holds half an item and keeps
 everything recorded before the fault; recording resumes by itself once the fault is
-gone. In-process tests drive :class:`vstape.journal.CassetteWriter` into the same faults
+gone; and every interaction lost meanwhile is counted (summary line, JSON and JUnit
+reports) and fails the run (exit 1). What is known before the proxy starts (a read-only
+filesystem, a folder in the way) is refused then: exit 2, nothing listens. In-process tests drive :class:`vstape.journal.CassetteWriter` into the same faults
 (the real tmpfs, and an ``os.write`` that fails half-way, which needs no mount).
 """
 
@@ -17,6 +19,7 @@ import os
 import shutil
 import signal
 import subprocess
+import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -25,7 +28,7 @@ from openai import OpenAI
 from vcr.persisters.filesystem import FilesystemPersister
 from vcr.serializers import yamlserializer
 
-from tests.procs import vstape_server
+from tests.procs import VSTAPE, vstape_server
 from vstape.cassettes import Interaction, Request, Response, ResponseBody, Status, load
 from vstape.journal import CassetteWriteError, CassetteWriter
 
@@ -219,8 +222,21 @@ def test_recording_proxy_keeps_serving_through_a_disk_fault_and_resumes(
 ) -> None:
     """The SDK gets every response during the fault; the log says what and how to fix; nothing is lost."""
     cassette = small_fs / "c.yaml"
+    report = small_fs.parent / "report.json"
+    junit = small_fs.parent / "report.xml"
     with vstape_server(
-        "record", "--listen", "127.0.0.1:0", "--cassette", str(cassette), "--seed", "3", "--quiet"
+        "record",
+        "--listen",
+        "127.0.0.1:0",
+        "--cassette",
+        str(cassette),
+        "--seed",
+        "3",
+        "--quiet",
+        "--report-json",
+        str(report),
+        "--junit",
+        str(junit),
     ) as (proc, url):
         with OpenAI(api_key="sk-test", base_url=url, max_retries=0) as client:
             before = [client.vector_stores.create(name=f"before-{n}").id for n in range(3)]
@@ -240,7 +256,16 @@ def test_recording_proxy_keeps_serving_through_a_disk_fault_and_resumes(
         assert proc.poll() is None, "the proxy died"
         proc.send_signal(signal.SIGTERM)
         log, _ = proc.communicate(timeout=30)
-    assert proc.returncode == 0, log
+    assert proc.returncode == 1, log  # served everything, but lost 3: the run fails
+    summary = "9 exchanges, 6 recorded, 3 NOT recorded (3 x " + FAULTS[fault] + ")"
+    assert f"vstape: ERROR {summary}: the run fails (exit 1)" in log
+    assert f"; recording: {summary}" in log  # the report's table says it too
+    tally = json.loads(report.read_bytes())["recording"]
+    assert (tally["exchanges"], tally["recorded"], tally["not_recorded"]) == (9, 6, 3)
+    assert tally["reasons"] == {FAULTS[fault]: 3}
+    assert [line.split(" -> ")[0] for line in tally["losses"]] == ["POST /v1/vector_stores"] * 3
+    failure = ET.fromstring(junit.read_bytes()).find("testcase[@name='recording']/failure")
+    assert failure is not None and failure.get("message") == summary
     assert len(set(before + [d.id for d in during] + after)) == 8
     assert [d.name for d in during] == ["during-0", "during-1", "during-2"]
     errors = [line for line in log.splitlines() if "ERROR could not record" in line]
@@ -267,13 +292,14 @@ def test_recording_proxy_keeps_serving_through_a_disk_fault_and_resumes(
 
 @pytest.mark.timeout(120)
 def test_a_folder_in_the_way_fails_one_route_only_and_needs_no_mount(tmp_path: Path) -> None:
-    """A folder where a route's cassette goes: that route is reported, the others record; rmdir resumes."""
+    """A folder put where a route's cassette goes: that route is reported, the others record; rmdir resumes."""
     out = tmp_path / "cassettes"
     blocker = out / "get_vector_store.yaml"
-    blocker.mkdir(parents=True)
+    out.mkdir()
     with vstape_server(
         "record", "--listen", "127.0.0.1:0", "--cassette-dir", str(out), "--seed", "3", "--quiet"
     ) as (proc, url):
+        blocker.mkdir()  # after start-up: before, it is refused (see test_record_refusals.py)
         with OpenAI(api_key="sk-test", base_url=url, max_retries=0) as client:
             store = client.vector_stores.create(name="kept")
             assert client.vector_stores.retrieve(store.id).name == "kept"  # served, not recorded
@@ -284,5 +310,46 @@ def test_a_folder_in_the_way_fails_one_route_only_and_needs_no_mount(tmp_path: P
     errors = [line for line in log.splitlines() if "ERROR could not record" in line]
     assert len(errors) == 1, log
     assert f"{blocker} is a folder: move it away or record elsewhere" in errors[0]
+    assert proc.returncode == 1
+    assert "3 exchanges, 2 recorded, 1 NOT recorded (1 x Is a directory)" in log
     assert _names(out / "create_vector_store.yaml") == ["kept"]
     assert len(load(blocker).interactions) == 1
+
+
+@pytest.mark.timeout(120)
+@pytest.mark.parametrize("flag", ["--cassette", "--cassette-dir"])
+def test_a_read_only_filesystem_is_refused_before_listening(small_fs: Path, flag: str) -> None:
+    """Known at start-up, so refused then: exit 2, the flag, the folder, the reason, the fix."""
+    target = small_fs / ("c.yaml" if flag == "--cassette" else "recorded")
+    assert _mount("-o", "remount,ro", str(small_fs)).returncode == 0
+    done = subprocess.run(
+        [*VSTAPE, "record", "--listen", "127.0.0.1:0", flag, str(target)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "proxy at http" not in done.stdout
+    assert done.stderr.strip() == (
+        f"vstape record: {flag} {str(target)!r}: cannot create files in {small_fs}: Read-only "
+        f"file system (it is on a read-only filesystem: remount it read-write), or pick "
+        f"another {flag}"
+    )
+
+
+@pytest.mark.timeout(120)
+def test_a_full_disk_is_refused_before_listening(small_fs: Path) -> None:
+    """A disk with no free block at start-up: exit 2 and the fix, before any client is served."""
+    _fill(small_fs)
+    done = subprocess.run(
+        [*VSTAPE, "record", "--listen", "127.0.0.1:0", "--cassette", str(small_fs / "c.yaml")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "proxy at http" not in done.stdout
+    assert done.stderr.strip() == (
+        f"vstape record: --cassette {str(small_fs / 'c.yaml')!r}: the disk holding {small_fs} "
+        "is full: free some space, or pick another --cassette"
+    )

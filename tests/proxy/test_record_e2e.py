@@ -341,7 +341,7 @@ def test_strict_mode_rejects_invalid_requests_without_forwarding(tmp_path: Path)
 
 
 def test_bad_option_value_is_a_clear_error(tmp_path: Path) -> None:
-    """A bad option exits 2 and names the option and the value."""
+    """A bad option exits 2 and names the flag as typed (not mitmproxy's option) and the value."""
     done = subprocess.run(
         [
             sys.executable,
@@ -359,7 +359,10 @@ def test_bad_option_value_is_a_clear_error(tmp_path: Path) -> None:
         cwd=ROOT,
     )
     assert done.returncode == 2
-    assert "vstape_cassette" in done.stderr and "x.txt" in done.stderr
+    assert f"vstape record: --cassette '{tmp_path / 'x.txt'}': a cassette file ends in .yaml" in (
+        done.stderr
+    )
+    assert "vstape_cassette" not in done.stderr and "listening" not in done.stdout
 
 
 @pytest.mark.parametrize(

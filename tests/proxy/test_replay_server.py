@@ -9,11 +9,13 @@ import subprocess
 from pathlib import Path
 
 import httpx2
+import openai
 import pytest
 from openai import OpenAI
 
 from tests.plugin.cassette_factory import record
 from tests.procs import vstape_server
+from vstape.replay import MAX_DIFF_LINES
 
 
 def _script(client: OpenAI) -> list[str]:
@@ -107,3 +109,28 @@ def test_replay_refuses_a_negative_count_naming_the_flag(flag: str, tmp_path: Pa
     )
     assert done.returncode == 2
     assert done.stderr == f"vstape replay: {flag} -1: must be >= 0\n"
+
+
+@pytest.mark.timeout(120)
+def test_a_miss_answer_stays_under_64_kb(cassette: tuple[Path, list[str]]) -> None:
+    """A 1 MB request body and a 5,000-field body both miss with under 64 KB, saying what was cut."""
+    path, _ = cassette
+    huge = {"name": "x" * 1_000_000}
+    wide = {"name": "w", "metadata": {f"k{i}": "v" * 300 for i in range(5000)}}
+    with vstape_server("replay", str(path), "--listen", "127.0.0.1:0", "--quiet") as (_, url):
+        answers = [
+            httpx2.post(f"{url}/vector_stores", json=body, headers={"authorization": "Bearer x"})
+            for body in (huge, wide)
+        ]
+        client = OpenAI(api_key="sk-x", base_url=url, max_retries=0)
+        with client, pytest.raises(openai.NotFoundError) as caught:
+            client.vector_stores.create(name="y" * 1_000_000)
+    assert [a.status_code for a in answers] == [404, 404]
+    assert all(len(a.content) < 64 * 1024 for a in answers), [len(a.content) for a in answers]
+    first, second = (a.json()["error"]["message"] for a in answers)
+    assert "body$.name: sent 'xxxxxxxxxx" in first
+    assert "... (999,802 more characters), recorded 'served'" in first
+    listed = len(wide["metadata"]) + 1  # every metadata key, and the name
+    assert f"  ... and {listed - MAX_DIFF_LINES:,} more differences" in second
+    assert caught.value.code == "vstape_no_recording"
+    assert len(str(caught.value)) < 64 * 1024

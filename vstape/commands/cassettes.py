@@ -1,18 +1,22 @@
-"""Regenerate or check the shipped cassettes (``cassettes/<route>/<scenario>.yaml``).
+"""Regenerate or check the shipped cassettes (cassettes/<route>/<scenario>.yaml).
 
-    vstape cassettes regenerate           # record them again, through the proxy, from the emulator
-    vstape cassettes check                # every route has its ok cassette and every cassette validates
+Examples:
+  vstape cassettes check                  # every route has its ok cassette, every cassette validates
+  vstape cassettes regenerate --out my-cassettes    # record them again, from the emulator
+  vstape cassettes regenerate             # in a checkout: the repository's cassettes/
 
-``regenerate`` runs ``vstape record`` in front of the emulator (deterministic seeds), drives
+regenerate runs vstape record in front of the emulator (deterministic seeds), drives
 the official SDK through every route, then through every catalog scenario of every route
-(asked for with the ``x-vstape-fault`` header, injected by the proxy's fault addon and
-recorded by its recorder), and keeps for each route one ``ok`` interaction (the last one
+(asked for with the x-vstape-fault header, injected by the proxy's fault addon and
+recorded by its recorder), and keeps for each route one ok interaction (the last one
 for the polled routes: their finished state) and, per scenario, the interactions labelled
-with it (all of them for sequences).
+with it (all of them for sequences). An installed vstape never writes into its own
+package: give --out. regenerate needs mitmproxy and the official SDK:
+pip install 'vstape[proxy]' openai
 
-Nothing is lost on the way: ``regenerate`` writes into a staging folder next to the target
-(``.vstape-regenerate-<hash of its path>-*``, same filesystem; a fixed-length name
-whatever the target's) and only once everything was recorded and
+Nothing is lost on the way: regenerate writes into a staging folder next to the target
+(.vstape-regenerate-<hash of its path>-*, same filesystem; a fixed-length name whatever
+the target's) and only once everything was recorded and
 written swaps each route folder in (the old one renamed away, then removed). A failure or
 Ctrl-C part-way leaves the old cassettes as they were.
 """
@@ -31,12 +35,12 @@ from typing import Any
 import msgspec
 
 from vstape.cassettes import Cassette, CassetteError, Interaction, InteractionMeta, dump, load
-from vstape.commands import proxy_process
+from vstape.commands import needs, proxy_process
 from vstape.faults import breaks_body, scenarios_for
 from vstape.locks import hashed_name
 from vstape.route_calls import NOTE, Ids, call
 from vstape.routes import ROUTES, Route
-from vstape.shipped import shipped_dir, shipped_path
+from vstape.shipped import installed, shipped_dir, shipped_path
 from vstape.validate import errors, validate_response
 
 HEADER = "x-vstape-fault"  # proxy_addons.faults.HEADER (the core never imports mitmproxy)
@@ -46,7 +50,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of ``vstape cassettes``."""
     parser.add_argument("action", choices=("regenerate", "check"))
     parser.add_argument(
-        "--out", default=None, help="folder to write (default: the shipped cassettes folder)"
+        "--out",
+        default=None,
+        help="folder to write or check (default: the shipped cassettes; regenerate needs it "
+        "for an installed vstape)",
     )
 
 
@@ -144,7 +151,9 @@ def _record(folder: Path) -> None:
     try:
         _drive(url)
     finally:
-        proxy_process.stop(proc)
+        log = proxy_process.stop(proc)
+    if proc.returncode:
+        raise RuntimeError(f"the recording proxy exited {proc.returncode}:\n{log.strip()[-2000:]}")
 
 
 def _ok_interaction(route: Route, items: list[Interaction]) -> Interaction:
@@ -283,6 +292,17 @@ def run(args: argparse.Namespace) -> int:
     """Regenerate or check."""
     folder = Path(args.out) if args.out else shipped_dir()
     if args.action == "regenerate":
+        refused = needs.check("vstape cassettes regenerate", ("mitmproxy", "openai"))
+        if refused is not None:
+            return refused
+        if args.out is None and installed():
+            print(
+                f"vstape cassettes regenerate: the shipped cassettes ({folder}) belong to the "
+                "installed package and are not rewritten; give --out FOLDER, e.g. "
+                "--out cassettes",
+                file=sys.stderr,
+            )
+            return 2
         try:
             written = regenerate_in_place(folder)
         except KeyboardInterrupt:

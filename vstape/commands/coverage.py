@@ -1,11 +1,14 @@
 """Which routes x statuses x scenarios a set of cassettes exercises.
 
-    vstape coverage cassettes/ --html coverage.html --json coverage.json --fail-under 50
+Examples:
+  vstape coverage cassettes/ --html coverage.html --json coverage.json --fail-under 50
+  vstape coverage out/demo/cassettes
 
-Prints the route x scenario matrix (counts; ``.`` not covered, blank: does not apply)
-and ``N of M route x scenario cells covered``. Exit status: 0; 1 when ``--fail-under``
-is given and coverage is lower; 2 unusable input (a cassette that cannot be loaded: the
-message names the file and the line). With unusable input nothing else is printed or
+Prints the route x scenario matrix (counts; . not covered, blank: does not apply) and
+"N of M route x scenario cells covered". Exit status: 0; 1 when --fail-under is given
+and coverage is lower; 2 unusable input (a cassette that cannot be loaded: the message
+names the file and the line; a path holding no cassette, or a cassette with no
+interactions, unless --allow-empty). With unusable input nothing else is printed or
 written: a matrix without those cassettes would understate the coverage.
 """
 
@@ -16,8 +19,10 @@ import sys
 from collections.abc import Callable
 
 from vstape import coverage, coverage_html
-from vstape.cassettes import CassetteError, load, write_atomic
-from vstape.replay_server import cassette_files
+from vstape.cassette_stream import iter_interactions
+from vstape.cassettes import CassetteError, write_atomic
+from vstape.commands.findings_cli import add_allow_empty
+from vstape.replay_server import cassette_files, no_interactions
 
 
 def _percent(text: str) -> float:
@@ -51,12 +56,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="PERCENT",
         help="exit 1 when fewer than PERCENT of the applicable cells are covered",
     )
+    add_allow_empty(parser)
 
 
 def run(args: argparse.Namespace) -> int:
     """Place every interaction, print the table, write the reports asked for."""
     try:
-        files = cassette_files(args.paths)
+        files = cassette_files(args.paths, allow_empty=args.allow_empty)
     except CassetteError as err:
         print(f"vstape coverage: {err}", file=sys.stderr)
         return 2
@@ -64,7 +70,10 @@ def run(args: argparse.Namespace) -> int:
     unusable = 0
     for path in files:
         try:
-            observations += coverage.observe(str(path), load(path).interactions)
+            interactions = [item for _, item in iter_interactions(path)]
+            if not interactions and not args.allow_empty:
+                raise no_interactions(path)
+            observations += coverage.observe(str(path), interactions)
         except CassetteError as err:  # load() refuses FIFOs and huge files from stat alone
             print(str(err), file=sys.stderr)
             unusable += 1

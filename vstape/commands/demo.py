@@ -1,11 +1,16 @@
 """The main job, end to end: the recording proxy in front of the emulator, driven by the SDK.
 
-Starts ``vstape record`` (reverse mode, emulator upstream, cassettes per route), runs the
+Examples:
+  vstape demo                     # writes out/demo/ (emptied first)
+  vstape demo --out /tmp/demo
+
+Starts vstape record (reverse mode, emulator upstream, cassettes per route), runs the
 official SDK through every route (polling helpers, pagination, search, attribute
 update, content, deletes, uploads), then through every failure mode of the catalog
-(injected by the proxy, asked for per request with the ``x-vstape-fault`` header), stops
+(injected by the proxy, asked for per request with the x-vstape-fault header), stops
 the proxy, and prints its report, what the SDK made of each failure, and where the
-cassettes and the coverage page are.
+cassettes and the coverage page are. Needs mitmproxy and the official SDK:
+pip install 'vstape[proxy]' openai
 """
 
 from __future__ import annotations
@@ -19,6 +24,9 @@ from pathlib import Path
 from typing import Any
 
 from vstape.commands import proxy_process
+
+NEEDS = ("mitmproxy", "openai")
+"""What the command cannot run without (checked by :mod:`vstape.cli`)."""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -1,12 +1,20 @@
 """Serve the stateful Vector Stores API emulator: point any client's base URL at it.
 
-vstape emulate --listen 127.0.0.1:8000
-OPENAI_BASE_URL=http://127.0.0.1:8000/v1 OPENAI_API_KEY=sk-anything python my_app.py
+Examples:
+  vstape emulate --listen 127.0.0.1:8000
+  OPENAI_BASE_URL=http://127.0.0.1:8000/v1 OPENAI_API_KEY=sk-anything python my_app.py
+  vstape emulate --listen 127.0.0.1:8000 --seed 7    # deterministic ids and clock
+
+Needs mitmproxy: pip install 'vstape[proxy]'.
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
+
+NEEDS = ("mitmproxy",)
+"""What the command cannot run without (checked by :mod:`vstape.cli`)."""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -45,10 +53,10 @@ def run(args: argparse.Namespace) -> int:
     try:
         host, _ = parse_listen(args.listen)
     except ValueError as err:
-        print(f"vstape emulate: {err}")
+        print(f"vstape emulate: {err}", file=sys.stderr)
         return 2
     if args.processing_ms < 0 or args.poll_after_ms < 0:
-        print("vstape emulate: --processing-ms and --poll-after-ms must be >= 0")
+        print("vstape emulate: --processing-ms and --poll-after-ms must be >= 0", file=sys.stderr)
         return 2
     warn_if_exposed(host, "vstape emulate")
     emulator = Emulator(
@@ -72,4 +80,5 @@ def run(args: argparse.Namespace) -> int:
         addons=[EmulatorAddon(emulator)],
         announce=announce,
         confdir=args.confdir,
+        command="vstape emulate",
     )

@@ -1,8 +1,9 @@
 """Print the failure catalog: every scenario, what goes over the wire, what the SDK raises.
 
-vstape faults                       # the whole catalog
-vstape faults --route get_vector_store
-vstape faults --json
+Examples:
+  vstape faults                       # the whole catalog
+  vstape faults --route get_vector_store
+  vstape faults --json
 """
 
 from __future__ import annotations

@@ -1,9 +1,12 @@
 """What ``vstape validate`` and ``vstape lint`` share: their arguments, the load loop, the reports.
 
-Each command supplies only what it finds in one interaction; this module loads every
-cassette (an unusable one becomes a finding and exit 2, never a traceback), prints the
-terminal lines and the summary, writes ``--json`` / ``--junit`` / ``--sarif``, and picks
-the exit status: 0 clean, 1 findings, 2 unusable input or a report that cannot be written.
+Each command supplies only what it finds in one interaction; this module reads every
+cassette one interaction at a time (:mod:`vstape.cassette_stream`: memory stays flat
+however big the file), turns an unusable one into a finding and exit 2 (never a
+traceback), prints the terminal lines and the summary, writes ``--json`` / ``--junit`` /
+``--sarif``, and picks the exit status: 0 clean, 1 findings, 2 unusable input (a path
+holding no cassette or a cassette with no interactions too, unless ``--allow-empty``) or
+a report that cannot be written.
 """
 
 from __future__ import annotations
@@ -13,18 +16,11 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from vstape.cassettes import CassetteError, Interaction, format_of, loads, read_bytes, write_atomic
-from vstape.replay_server import cassette_files
-from vstape.reports import (
-    Finding,
-    Report,
-    Rule,
-    interaction_lines,
-    to_json,
-    to_junit,
-    to_sarif,
-    unusable,
-)
+from vstape.cassette_stream import iter_interactions
+from vstape.cassettes import CassetteError, Interaction, check_file, write_atomic
+from vstape.commands import progress
+from vstape.replay_server import cassette_files, no_interactions
+from vstape.reports import Finding, Report, Rule, to_json, to_junit, to_sarif, unusable
 
 # (file, interaction index, interaction, line of the file where it starts) -> findings
 Inspect = Callable[[str, int, Interaction, int], list[Finding]]
@@ -44,6 +40,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default="",
         metavar="FILE",
         help="write the findings as SARIF 2.1.0 (GitHub code scanning); paths relative to the cwd",
+    )
+    add_allow_empty(parser)
+    progress.add_argument(parser)
+
+
+def add_allow_empty(parser: argparse.ArgumentParser) -> None:
+    """``--allow-empty``: a folder without cassettes, or a cassette without interactions, is fine."""
+    parser.add_argument(
+        "--allow-empty",
+        action="store_true",
+        help="accept a folder holding no cassette and a cassette holding no interactions "
+        "(by default both are unusable input, exit 2: a CI step pointed at the wrong path fails)",
     )
 
 
@@ -67,23 +75,31 @@ def run(
 ) -> int:
     """Inspect every interaction of every cassette named by ``args.paths``; report; exit code."""
     try:
-        files = cassette_files(args.paths)
+        files = cassette_files(args.paths, allow_empty=args.allow_empty)
     except CassetteError as err:
         print(f"vstape {tool}: {err}", file=sys.stderr)
         return 2
     findings: list[Finding] = []
+    shown = progress.Progress(tool, args.progress)
     for path in files:
         name = str(path)
+        mine: list[Finding] = []
         try:
-            data = read_bytes(path)  # refuses FIFOs, devices and huge files from stat alone
-            interactions = loads(data, fmt=format_of(path), where=name).interactions
+            shown.file(name, check_file(path))  # refuses FIFOs, devices and huge files from stat
+            count = 0
+            for index, (line, item) in enumerate(iter_interactions(path, shown.read)):
+                mine += inspect(name, index, item, line)
+                count += 1
+                shown.interaction()
+            if not count and not args.allow_empty:
+                raise no_interactions(name)
         except CassetteError as err:
+            shown.close()
             print(str(err), file=sys.stderr)
-            findings.append(unusable(tool, name, str(err)))
+            findings.append(unusable(tool, name, str(err)))  # and nothing else from this file
             continue
-        lines = interaction_lines(data, format_of(path), len(interactions))
-        for index, item in enumerate(interactions):
-            findings += inspect(name, index, item, lines[index])
+        findings += mine
+    shown.close()
     report = Report(tool, [str(p) for p in files], findings, tuple(rules))
     for finding in findings:
         if finding.interaction is not None:

@@ -1,9 +1,12 @@
 """Find secrets, cookies, raw bodies, stray hosts and unreachable interactions in cassettes.
 
-    vstape lint cassettes/ --json lint.json --junit lint.xml --sarif lint.sarif
+Examples:
+  vstape lint cassettes/ --json lint.json --junit lint.xml --sarif lint.sarif
+  vstape lint recorded.yaml
 
-Exit status: 0 clean, 1 findings, 2 unusable input (file and line in the message).
-No report ever echoes a secret it found.
+Exit status: 0 clean, 1 findings, 2 unusable input (file and line in the message; a path
+holding no cassette, or a cassette with no interactions, unless --allow-empty). No report
+ever echoes a secret it found.
 """
 
 from __future__ import annotations

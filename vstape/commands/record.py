@@ -1,14 +1,21 @@
 """Run the validating, recording proxy in front of an upstream (default: the emulator).
 
-vstape record --cassette-dir cassettes/recorded            # reverse proxy, emulator upstream
-vstape record --upstream https://api.openai.com --cassette run.yaml
-vstape record --mode forward --cassette run.yaml           # forward proxy: each request to its host
-vstape record --mode forward --upstream emulator           # forward proxy, the emulator answers
-vstape record --fault 'get_vector_store:rate_limited:every 2' --cassette faults.yaml
+Examples:
+  vstape record --cassette-dir cassettes/recorded     # reverse proxy, emulator upstream
+  vstape record --upstream https://api.openai.com --cassette run.yaml
+  vstape record --mode forward --cassette run.yaml    # forward proxy: each request to its host
+  vstape record --mode forward --upstream emulator    # forward proxy, the emulator answers
+  vstape record --fault 'get_vector_store:rate_limited:every 2' --cassette faults.yaml
 
-Reverse mode (the default) sends everything to ``--upstream`` (the embedded emulator unless
+Reverse mode (the default) sends everything to --upstream (the embedded emulator unless
 a URL is given). Forward mode is a plain forward proxy: each request goes to the host it
-names (HTTPS through mitmproxy's CA), unless ``--upstream emulator`` says the emulator answers.
+names (HTTPS through mitmproxy's CA), unless --upstream emulator says the emulator answers.
+
+What cannot be recorded is refused before the proxy listens (exit 2): a --cassette or
+--cassette-dir that cannot be created or written, a folder given as a file or a file as
+a folder, an existing file that is not a loadable cassette. An interaction that could not
+be written later on (disk full...) is counted in the shutdown summary and the reports,
+and the exit status is 1. Needs mitmproxy: pip install 'vstape[proxy]'.
 """
 
 from __future__ import annotations
@@ -16,6 +23,9 @@ from __future__ import annotations
 import argparse
 import sys
 from typing import Any
+
+NEEDS = ("mitmproxy",)
+"""What the command cannot run without (checked by :mod:`vstape.cli`)."""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -150,6 +160,28 @@ def fault_settings(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
+FLAGS = {
+    "vstape_cassette": "--cassette",
+    "vstape_cassette_dir": "--cassette-dir",
+    "vstape_split": "--split",
+    "vstape_format": "--format",
+    "vstape_strict": "--strict",
+    "vstape_keep_host": "--keep-host",
+    "vstape_redact_headers": "--redact-header",
+    "vstape_redact_json_paths": "--redact-json-path",
+    "vstape_report_json": "--report-json",
+    "vstape_junit": "--junit",
+    "vstape_quiet": "--quiet",
+    "vstape_faults": "--fault",
+    "vstape_fault_seed": "--fault-seed",
+    "vstape_fault_stall_ms": "--stall-ms",
+    "vstape_fault_latency_ms": "--latency-ms",
+    "vstape_emulator_seed": "--seed",
+    "vstape_emulator_polls": "--polls",
+}
+"""The flag behind each mitmproxy option, so that errors name what the user typed."""
+
+
 def settings_of(args: argparse.Namespace) -> dict[str, Any]:
     """The vstape_* mitmproxy options for these arguments."""
     return {
@@ -244,4 +276,5 @@ def run(args: argparse.Namespace) -> int:
         confdir=args.confdir,
         extra=settings_of(args),
         command="vstape record",
+        flags=FLAGS,
     )

@@ -1,8 +1,15 @@
 """Serve cassettes as a fake Vector Stores API to any HTTP client.
 
-vstape replay cassettes/ --listen 127.0.0.1:8081
-curl -H "Authorization: Bearer sk-x" http://127.0.0.1:8081/v1/vector_stores/vs_abc
-vstape replay cassettes/ --fault 'search_vector_store:rate_limited:every 2'
+Examples:
+  vstape replay cassettes/ --listen 127.0.0.1:8081
+  curl -H "Authorization: Bearer sk-x" http://127.0.0.1:8081/v1/vector_stores/vs_abc
+  vstape replay cassettes/ --fault 'search_vector_store:rate_limited:every 2'
+  vstape replay "$(vstape where cassettes)"/*/ok.yaml --match route
+
+A cassette that cannot be loaded, a folder holding no cassette and a cassette holding no
+interactions stop the server before it starts (exit 2; --allow-empty serves empty
+cassettes). A request with no recording gets a 404 whose message shows the nearest
+recording (at most 64 KB). Needs mitmproxy: pip install 'vstape[proxy]'.
 """
 
 from __future__ import annotations
@@ -10,7 +17,10 @@ from __future__ import annotations
 import argparse
 import sys
 
-from vstape.commands.record import add_fault_arguments, fault_settings, negative_counts
+from vstape.commands.record import FLAGS, add_fault_arguments, fault_settings, negative_counts
+
+NEEDS = ("mitmproxy",)
+"""What the command cannot run without (checked by :mod:`vstape.cli`)."""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -44,6 +54,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="keep recorded openai-poll-after-ms / retry-after delays",
     )
     add_fault_arguments(parser)
+    parser.add_argument(
+        "--allow-empty",
+        action="store_true",
+        help="serve even when a folder holds no cassette or a cassette no interactions "
+        "(by default both stop the server before it starts, exit 2)",
+    )
     parser.add_argument("--quiet", action="store_true", help="log misses only")
 
 
@@ -68,6 +84,7 @@ def run(args: argparse.Namespace) -> int:
             exhausted=args.exhausted,
             fast_forward_delays=not args.no_fast_forward,
             match=args.match,
+            allow_empty=args.allow_empty,
         )
     except (ValueError, CassetteError) as err:
         print(f"vstape replay: {err}", file=sys.stderr)
@@ -98,4 +115,5 @@ def run(args: argparse.Namespace) -> int:
         announce=announce,
         extra=fault_settings(args),
         command="vstape replay",
+        flags=FLAGS,
     )

@@ -1,4 +1,11 @@
-"""Print the route table: name, method, path and the SDK method that calls it."""
+"""Print the route table: name, method, path and the SDK method that calls it.
+
+Examples:
+  vstape routes
+  vstape routes | grep file_batch
+
+The route names are the one key everywhere: cassette folders, fixtures, reports.
+"""
 
 from __future__ import annotations
 

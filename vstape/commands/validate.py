@@ -1,13 +1,17 @@
 """Validate every interaction of vcrpy cassettes (YAML or JSON, ours or not) against the schemas.
 
-    vstape validate cassettes/ out/demo/cassettes --strict --junit report.xml --json report.json
-    vstape validate cassettes/ --sarif vstape-validate.sarif
+Examples:
+  vstape validate cassettes/ out/demo/cassettes --strict --junit report.xml --json report.json
+  vstape validate cassettes/ --sarif vstape-validate.sarif
+  vstape validate big.yaml --progress
 
 Exit status: 0 clean, 1 violations, 2 unusable input (a cassette that cannot be loaded:
-the message names the file and the line).
+the message names the file and the line; a path holding no cassette, or a cassette with
+no interactions, unless --allow-empty). Cassettes are read one interaction at a time, so
+memory stays flat however big the file; progress goes to stderr when it is a terminal.
 
-A response that vstape broke on purpose (``vstape.fault`` names a body fault such as
-``malformed_json``) is not a violation: it is counted as deliberately broken instead.
+A response that vstape broke on purpose (vstape.fault names a body fault such as
+malformed_json) is not a violation: it is counted as deliberately broken instead.
 """
 
 from __future__ import annotations
