@@ -27,6 +27,7 @@ import os
 import re
 import stat
 import tempfile
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
@@ -145,11 +146,11 @@ def header_bytes(value: str) -> bytes:
     return value.encode("utf-8", "surrogateescape")
 
 
-def wire_headers(headers: dict[str, list[str]]) -> dict[str, list[str | bytes]]:
+def wire_headers(headers: dict[str, list[str]]) -> Mapping[str, Sequence[str | bytes]]:
     """Headers as a client library takes them: a value that was not UTF-8 on the wire is
     given back as its original bytes (httpx would refuse the surrogate text)."""
     if all(value.isascii() for values in headers.values() for value in values):
-        return dict(headers)
+        return headers
     return {
         name: [value if _is_utf8(value) else header_bytes(value) for value in values]
         for name, values in headers.items()
