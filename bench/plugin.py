@@ -31,7 +31,7 @@ def import_times(rounds: int = 9) -> dict[str, float]:
     """Median wall time of a fresh interpreter importing each module set."""
     cases = {
         "pytest": "import pytest",
-        "pytest + vstape plugin": "import pytest, pytest_plugin.plugin",
+        "pytest + vstape plugin": "import pytest, vstape_pytest.plugin",
         "pytest + pytest-recording plugin": "import pytest, pytest_recording.plugin",
     }
     samples: dict[str, list[float]] = {k: [] for k in cases}
@@ -46,10 +46,10 @@ def make_suite(folder: Path) -> None:
     import httpx2
     from openai import OpenAI
 
-    from vstape.cassettes import Cassette, dump
+    from vstape.cassettes.io import Cassette, dump
     from vstape.emulator import Emulator
     from vstape.emulator.transport import EmulatorTransport
-    from vstape.recording import Exchange, RecordPolicy, to_interaction
+    from vstape.recording.interaction import Exchange, RecordPolicy, to_interaction
 
     interactions = []
     emulator = Emulator(seed=3)

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from bench._common import figure
-from vstape.cassettes import Cassette, Interaction, Request, Response, ResponseBody, Status, dump
+from vstape.cassettes.io import Cassette, Interaction, Request, Response, ResponseBody, Status, dump
 
 SIZES = (100, 1_000, 10_000)
 ROUNDS = 3
@@ -98,8 +98,8 @@ def one(tool: str, cassette: str, n: int, sample: int) -> dict[str, float]:
         if tool.startswith("vstape"):
             import vcr
 
-            from pytest_plugin import vcr_setup
-            from pytest_plugin.settings import Settings
+            from vstape_pytest import vcr_setup
+            from vstape_pytest.settings import Settings
 
             instance = vcr.VCR(record_mode="none")
             vcr_setup.configure(instance, Settings(unused="off"))

@@ -1,6 +1,6 @@
 """Decode + validate a 100-object VectorStoreFile list page: vstape vs pydantic vs jsonschema.
 
-One run, interleaved rounds, medians. vstape = ``vstape.validate.validate_response``
+One run, interleaved rounds, medians. vstape = ``vstape.validation.validate.validate_response``
 (one msgspec decode on valid input); pydantic = the official SDK's own ``VectorStoreFile``
 type in a page model; jsonschema = Draft 2020-12 on the schema msgspec derives from the
 same Structs; json.loads = parsing only, no validation.
@@ -20,8 +20,8 @@ from openai._models import BaseModel as SdkModel
 from openai.types.vector_stores import VectorStoreFile
 
 from bench._common import figure
-from vstape import schemas
-from vstape.validate import validate_response
+from vstape.api import schemas
+from vstape.validation.validate import validate_response
 
 N_OBJECTS = 100
 ROUNDS = 15

@@ -22,10 +22,10 @@ from pathlib import Path
 import msgspec
 
 from bench._common import figure
-from vstape.cassettes import dump_item, load
-from vstape.journal import APPENDABLE_HEAD
-from vstape.routes import ROUTES
-from vstape.shipped import shipped_path
+from vstape.api.routes import ROUTES
+from vstape.cassettes.io import dump_item, load
+from vstape.cassettes.shipped import shipped_path
+from vstape.cassettes.writer import APPENDABLE_HEAD
 
 TARGET_RSS_MB = 300
 
@@ -53,7 +53,7 @@ def write_cassette(path: Path, megabytes: float) -> int:
 
 def measure(path: Path, *extra: str) -> tuple[float, float, int, str]:
     """(seconds, peak RSS in MB, exit status, last output line) of ``vstape validate PATH``."""
-    command = [sys.executable, "-m", "vstape.cli", "validate", str(path), *extra]
+    command = [sys.executable, "-m", "vstape.cli.main", "validate", str(path), *extra]
     script = (
         "import resource, subprocess, sys, time\n"
         "start = time.perf_counter()\n"

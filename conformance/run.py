@@ -53,7 +53,7 @@ def find_spec() -> Path | None:
 
 
 def _start_emulator() -> tuple[subprocess.Popen[str], str]:
-    args = [sys.executable, "-m", "vstape.cli", "emulate", "--listen", "127.0.0.1:0"]
+    args = [sys.executable, "-m", "vstape.cli.main", "emulate", "--listen", "127.0.0.1:0"]
     proc = subprocess.Popen(
         [*args, "--seed", "13", "--poll-after-ms", "0"],
         stdout=subprocess.PIPE,

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-VSTAPE = [sys.executable, "-m", "vstape.cli"]
+VSTAPE = [sys.executable, "-m", "vstape.cli.main"]
 ROOT = Path(__file__).resolve().parents[1]
 
 

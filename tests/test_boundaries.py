@@ -9,10 +9,10 @@ BLOCK_AND_IMPORT = """
 import sys
 sys.modules["mitmproxy"] = None  # any `import mitmproxy...` now raises ImportError
 import importlib, pkgutil
-import vstape, pytest_plugin
+import vstape, vstape_pytest
 for info in pkgutil.walk_packages(vstape.__path__, "vstape."):
     importlib.import_module(info.name)
-for info in pkgutil.walk_packages(pytest_plugin.__path__, "pytest_plugin."):
+for info in pkgutil.walk_packages(vstape_pytest.__path__, "vstape_pytest."):
     importlib.import_module(info.name)
 assert not any(m.startswith("mitmproxy.") for m in sys.modules), "mitmproxy leaked in"
 print("ok")
@@ -20,7 +20,7 @@ print("ok")
 
 
 def test_core_and_plugin_import_without_mitmproxy() -> None:
-    """Every module of vstape and pytest_plugin imports when mitmproxy is blocked."""
+    """Every module of vstape and vstape_pytest imports when mitmproxy is blocked."""
     done = subprocess.run(
         [sys.executable, "-c", BLOCK_AND_IMPORT], capture_output=True, text=True, timeout=120
     )

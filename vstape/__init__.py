@@ -1,7 +1,7 @@
 """vstape: record, validate and replay traffic to the OpenAI Vector Stores API.
 
 The core package is pure Python on msgspec: it imports neither mitmproxy nor pytest.
-The two faces, ``proxy_addons`` (mitmproxy) and ``pytest_plugin`` (pytest + vcrpy),
+The two faces, ``vstape_mitmproxy`` (mitmproxy) and ``vstape_pytest`` (pytest + vcrpy),
 are thin adapters over it.
 """
 

@@ -17,7 +17,8 @@ import pytest
 from PIL import Image
 
 from tests.procs import ROOT, VSTAPE
-from vstape.cassettes import (
+from vstape.api.routes import ROUTES
+from vstape.cassettes.io import (
     Cassette,
     Interaction,
     InteractionMeta,
@@ -27,10 +28,9 @@ from vstape.cassettes import (
     Status,
     dump,
 )
-from vstape.coverage import derive_scenario
-from vstape.coverage_html import COVERED_RGB, UNCOVERED_RGB
-from vstape.faults import CATALOG, scenarios_for
-from vstape.routes import ROUTES
+from vstape.faults.catalog import CATALOG, scenarios_for
+from vstape.reports.coverage import derive_scenario
+from vstape.reports.coverage_html import COVERED_RGB, UNCOVERED_RGB
 
 API = "https://api.openai.com/v1"
 JSON = {"content-type": ["application/json"]}

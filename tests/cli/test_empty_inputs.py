@@ -22,7 +22,7 @@ TOOLS = ["validate", "lint", "coverage"]
 
 def _run(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "vstape.cli", *args],
+        [sys.executable, "-m", "vstape.cli.main", *args],
         capture_output=True,
         text=True,
         timeout=120,

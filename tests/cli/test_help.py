@@ -13,7 +13,7 @@ import sys
 
 import pytest
 
-from vstape.cli import build_parser
+from vstape.cli.main import build_parser
 
 
 def _subcommands() -> dict[str, argparse.ArgumentParser]:
@@ -44,7 +44,7 @@ def _examples(description: str) -> list[str]:
 def test_help_keeps_examples_on_their_own_lines(name: str) -> None:
     """`vstape NAME --help` prints each example line of the docs as written, and no ``."""
     done = subprocess.run(
-        [sys.executable, "-m", "vstape.cli", name, "--help"],
+        [sys.executable, "-m", "vstape.cli.main", name, "--help"],
         capture_output=True,
         text=True,
         timeout=60,
@@ -67,7 +67,10 @@ def test_help_keeps_examples_on_their_own_lines(name: str) -> None:
 def test_top_level_help_says_what_needs_the_proxy_extra() -> None:
     """`vstape --help` names the commands that need `vstape[proxy]` and how to get it."""
     done = subprocess.run(
-        [sys.executable, "-m", "vstape.cli", "--help"], capture_output=True, text=True, timeout=60
+        [sys.executable, "-m", "vstape.cli.main", "--help"],
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert "pip install 'vstape[proxy]'" in done.stdout
     assert "emulate, record, replay, demo and cassettes regenerate need mitmproxy" in done.stdout

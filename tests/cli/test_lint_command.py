@@ -6,8 +6,8 @@ import subprocess
 from pathlib import Path
 
 from tests.procs import ROOT, VSTAPE
-from vstape.cassettes import Cassette, Interaction, Request, Response, ResponseBody, Status, dump
-from vstape.lint import lint
+from vstape.cassettes.io import Cassette, Interaction, Request, Response, ResponseBody, Status, dump
+from vstape.reports.lint import lint
 
 
 def _lint(*args: str) -> subprocess.CompletedProcess[str]:

@@ -61,7 +61,7 @@ def _run(tmp: Path, blocked: str, *args: str) -> subprocess.CompletedProcess[str
     (site / "sitecustomize.py").write_text(BLOCKER)
     env = dict(os.environ, PYTHONPATH=f"{site}:{ROOT}", VSTAPE_TEST_BLOCK=blocked)
     return subprocess.run(
-        [sys.executable, "-m", "vstape.cli", *args],
+        [sys.executable, "-m", "vstape.cli.main", *args],
         capture_output=True,
         text=True,
         timeout=120,

@@ -18,7 +18,7 @@ from junitparser import Error, Failure, JUnitXml, TestSuite
 
 from tests.procs import ROOT, VSTAPE
 from vstape import __version__
-from vstape.cassettes import (
+from vstape.cassettes.io import (
     Cassette,
     Interaction,
     Request,
@@ -28,7 +28,7 @@ from vstape.cassettes import (
     dump,
     load,
 )
-from vstape.reports import Finding, Report, artifact_uri, interaction_lines, to_sarif
+from vstape.reports.findings import Finding, Report, artifact_uri, interaction_lines, to_sarif
 
 SECRET = "sk-proj-abcdefghijklmnopqrstuvwx0123456789"
 

@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from tests.procs import ROOT, VSTAPE
-from vstape.cassettes import InteractionMeta, dump, load
+from vstape.cassettes.io import InteractionMeta, dump, load
 
 
 def _validate(*args: str) -> subprocess.CompletedProcess[str]:

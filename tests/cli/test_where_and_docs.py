@@ -20,7 +20,7 @@ import pytest
 
 from tests.procs import ROOT
 from vstape import docs
-from vstape.commands.where import locations
+from vstape.cli.where import locations
 
 
 def test_in_a_checkout_every_location_exists() -> None:
@@ -28,23 +28,23 @@ def test_in_a_checkout_every_location_exists() -> None:
     found = locations()
     assert found == {
         "cassettes": ROOT / "cassettes",
-        "addon": ROOT / "proxy_addons" / "vstape_addons.py",
-        "emulator-addon": ROOT / "proxy_addons" / "emulator.py",
+        "addon": ROOT / "vstape_mitmproxy" / "vstape_addons.py",
+        "emulator-addon": ROOT / "vstape_mitmproxy" / "emulator.py",
         "docs": ROOT / "README.md",
     }
     done = subprocess.run(
-        [sys.executable, "-m", "vstape.cli", "where", "addon"],
+        [sys.executable, "-m", "vstape.cli.main", "where", "addon"],
         capture_output=True,
         text=True,
         timeout=60,
     )
-    assert done.stdout == f"{ROOT / 'proxy_addons' / 'vstape_addons.py'}\n"
+    assert done.stdout == f"{ROOT / 'vstape_mitmproxy' / 'vstape_addons.py'}\n"
 
 
 def _sources() -> list[Path]:
     return [
         p
-        for face in ("vstape", "proxy_addons", "pytest_plugin")
+        for face in ("vstape", "vstape_mitmproxy", "vstape_pytest")
         for p in (ROOT / face).rglob("*.py")
     ]
 
@@ -75,7 +75,7 @@ def test_every_docs_reference_is_a_section() -> None:
 
 def test_docs_prints_one_section_and_lists_them(tmp_path: Path) -> None:
     """A heading's anchor prints that section; a prefix prints the first match; unknown: exit 2."""
-    run = [sys.executable, "-m", "vstape.cli", "docs"]
+    run = [sys.executable, "-m", "vstape.cli.main", "docs"]
     listing = subprocess.run(run, capture_output=True, text=True, timeout=60, cwd=tmp_path)
     assert "    troubleshooting-a-request-that-does-not-match" in listing.stdout.splitlines()
     one = subprocess.run(
@@ -161,8 +161,8 @@ def test_an_installed_wheel_finds_what_the_readme_points_at(
     found = dict(line.split(None, 1) for line in where.stdout.splitlines())
     assert found == {
         "cassettes": str(site / "vstape" / "_shipped_cassettes"),
-        "addon": str(site / "proxy_addons" / "vstape_addons.py"),
-        "emulator-addon": str(site / "proxy_addons" / "emulator.py"),
+        "addon": str(site / "vstape_mitmproxy" / "vstape_addons.py"),
+        "emulator-addon": str(site / "vstape_mitmproxy" / "emulator.py"),
         "docs": str(site / "vstape" / "_docs" / "README.md"),
     }
     for path in found.values():

@@ -44,7 +44,7 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     )
     persisters = config.stash.get(_CONFIGURED, [])
     line = {
-        "vstape_registered": "pytest_plugin.plugin" in plugins,
+        "vstape_registered": "vstape_pytest.plugin" in plugins,
         "vcrs": len(persisters),
         "vstape_vcrs": persisters.count("VstapePersister"),
         "cassette_class_stock": stock,

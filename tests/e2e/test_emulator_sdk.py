@@ -11,10 +11,10 @@ import pytest
 from openai import AsyncOpenAI, OpenAI
 
 from tests.procs import vstape_server
-from vstape.demo_script import run_async, run_everything
+from vstape.cli.sdk.script import run_async, run_everything
 from vstape.emulator import Emulator
 from vstape.emulator.transport import EmulatorTransport
-from vstape.validate import validate_request, validate_response
+from vstape.validation.validate import validate_request, validate_response
 
 
 @pytest.fixture(scope="module")

@@ -1,6 +1,6 @@
 """Build real cassettes for plugin tests: the official SDK against the in-process emulator.
 
-Every exchange goes through :func:`vstape.recording.to_interaction`, exactly as the
+Every exchange goes through :func:`vstape.recording.interaction.to_interaction`, exactly as the
 recording proxy writes it.
 """
 
@@ -13,10 +13,10 @@ from typing import Any
 import httpx2
 from openai import OpenAI
 
-from vstape.cassettes import Cassette, Interaction, dump
+from vstape.cassettes.io import Cassette, Interaction, dump
 from vstape.emulator import Emulator
 from vstape.emulator.transport import EmulatorTransport
-from vstape.recording import Exchange, RecordPolicy, to_interaction
+from vstape.recording.interaction import Exchange, RecordPolicy, to_interaction
 
 
 class RecordingTransport(httpx2.BaseTransport):

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from vstape.cassettes import Cassette, dump, load
-from vstape.recording import Exchange, RecordPolicy, to_interaction
+from vstape.cassettes.io import Cassette, dump, load
+from vstape.recording.interaction import Exchange, RecordPolicy, to_interaction
 
 RAW = b"\xff\xfe caf\xc3\xa9 \x80"
 

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from pytest_plugin.fixtures import ROUTE_NAMES, reference_markdown
-from vstape.commands.cassettes import check
-from vstape.routes import BY_NAME
-from vstape.shipped import shipped_dir, shipped_path
+from vstape.api.routes import BY_NAME
+from vstape.cassettes.shipped import shipped_dir, shipped_path
+from vstape.cli.cassettes import check
+from vstape_pytest.fixtures import ROUTE_NAMES, reference_markdown
 
 pytest_plugins = ["pytester"]
 ROOT = Path(__file__).resolve().parents[2]
@@ -125,7 +125,7 @@ def test_fixtures_are_listed_with_their_docs(pytester: pytest.Pytester) -> None:
 
 def test_failure_fixtures_run_the_test_once_per_scenario(pytester: pytest.Pytester) -> None:
     """`<route>_failure` parametrizes a user's test over the route's failure scenarios."""
-    from pytest_plugin.fixtures import failure_scenarios
+    from vstape_pytest.fixtures import failure_scenarios
 
     result = _run(
         pytester,
@@ -213,8 +213,8 @@ def test_shipped_fixtures_combine_with_each_other_and_with_a_users_cassette(
     pytester: pytest.Pytester, tmp_path: Path
 ) -> None:
     """Several shipped fixtures in one test all answer; so does the test's own vcr cassette."""
-    from pytest_plugin.fixtures import failure_scenarios
     from tests.plugin.cassette_factory import record
+    from vstape_pytest.fixtures import failure_scenarios
 
     folder = tmp_path / "cassettes"
     folder.mkdir()

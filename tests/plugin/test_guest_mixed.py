@@ -20,9 +20,9 @@ import yaml
 from vcr.serializers import yamlserializer
 
 from tests.plugin.local_server import files_in, local_server, run, write_module
+from vstape.cassettes.locks import hashed_name, lock_folder
 from vstape.emulator import Emulator
 from vstape.emulator.http_server import EmulatorServer
-from vstape.locks import hashed_name, lock_folder
 
 pytest_plugins = ["pytester"]
 

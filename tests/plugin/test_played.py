@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from pytest_plugin.fixtures import failure_scenarios
-from vstape.cassettes import load
+from vstape.cassettes.io import load
+from vstape_pytest.fixtures import failure_scenarios
 
 SUITE = """
     import pytest
@@ -55,7 +55,7 @@ def test_played_interactions_become_a_coverage_report(
     assert not list(target.parent.glob("*.part"))
     report = pytester.path / "coverage.json"
     done = subprocess.run(
-        [sys.executable, "-m", "vstape.cli", "coverage", str(target), "--json", str(report)],
+        [sys.executable, "-m", "vstape.cli.main", "coverage", str(target), "--json", str(report)],
         capture_output=True,
         text=True,
         timeout=60,

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.procs import vstape_server
-from vstape.cassettes import load
+from vstape.cassettes.io import load
 
 pytest_plugins = ["pytester"]
 

@@ -10,7 +10,7 @@ import pytest
 from openai import OpenAI
 
 from tests.plugin.cassette_factory import record
-from vstape.cassettes import dump, load
+from vstape.cassettes.io import dump, load
 
 pytest_plugins = ["pytester"]
 

@@ -15,11 +15,11 @@ import openai
 import pytest
 from openai import AsyncOpenAI, OpenAI
 
-from pytest_plugin import vcr_setup
-from pytest_plugin.fixtures import Failure, replay_shipped
-from vstape import faults
-from vstape.route_calls import Ids, call
-from vstape.routes import ROUTES
+from vstape.api.routes import ROUTES
+from vstape.cli.sdk.calls import Ids, call
+from vstape.faults import catalog as faults
+from vstape_pytest import vcr_setup
+from vstape_pytest.fixtures import Failure, replay_shipped
 
 CASES = [
     (route.name, name)

@@ -11,9 +11,9 @@ import textwrap
 
 import pytest
 
-from vstape.cassettes import load
-from vstape.commands.cassettes import expected_files
-from vstape.shipped import shipped_dir
+from vstape.cassettes.io import load
+from vstape.cassettes.shipped import shipped_dir
+from vstape.cli.cassettes import expected_files
 
 
 def test_stock_pytest_recording_replays_every_shipped_cassette(

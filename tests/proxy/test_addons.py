@@ -11,12 +11,12 @@ import pytest
 from mitmproxy import exceptions, http
 from mitmproxy.test import taddons, tflow
 
-from proxy_addons.faults import META as FAULT_META
-from proxy_addons.faults import FaultInjector
-from proxy_addons.recorder import Recorder
-from proxy_addons.validator import Validator
-from vstape.cassettes import load
-from vstape.faults import CATALOG
+from vstape.cassettes.io import load
+from vstape.faults.catalog import CATALOG
+from vstape_mitmproxy.faults import META as FAULT_META
+from vstape_mitmproxy.faults import FaultInjector
+from vstape_mitmproxy.recorder import Recorder
+from vstape_mitmproxy.validator import Validator
 
 STORE = {
     "id": "vs_1",
@@ -183,7 +183,7 @@ def test_emulator_addon_options_rebuild_it_and_refuse_bad_values() -> None:
     """vstape_emulator_polls / _seed rebuild the emulator; a negative value is refused by name."""
     from mitmproxy import exceptions
 
-    from proxy_addons.emulator import EmulatorAddon
+    from vstape_mitmproxy.emulator import EmulatorAddon
 
     addon = EmulatorAddon()
     with taddons.context(addon) as tctx:

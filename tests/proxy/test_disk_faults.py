@@ -7,7 +7,7 @@ the file, the OS error and the fix; the cassette never holds half an item and ke
 everything recorded before the fault; recording resumes by itself once the fault is
 gone; and every interaction lost meanwhile is counted (summary line, JSON and JUnit
 reports) and fails the run (exit 1). What is known before the proxy starts (a read-only
-filesystem, a folder in the way) is refused then: exit 2, nothing listens. In-process tests drive :class:`vstape.journal.CassetteWriter` into the same faults
+filesystem, a folder in the way) is refused then: exit 2, nothing listens. In-process tests drive :class:`vstape.cassettes.writer.CassetteWriter` into the same faults
 (the real tmpfs, and an ``os.write`` that fails half-way, which needs no mount).
 """
 
@@ -29,8 +29,8 @@ from vcr.persisters.filesystem import FilesystemPersister
 from vcr.serializers import yamlserializer
 
 from tests.procs import VSTAPE, vstape_server
-from vstape.cassettes import Interaction, Request, Response, ResponseBody, Status, load
-from vstape.journal import CassetteWriteError, CassetteWriter
+from vstape.cassettes.io import Interaction, Request, Response, ResponseBody, Status, load
+from vstape.cassettes.writer import CassetteWriteError, CassetteWriter
 
 SIZE = "64k"
 

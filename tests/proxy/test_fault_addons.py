@@ -9,7 +9,7 @@ import pytest
 from mitmproxy import exceptions, http
 from mitmproxy.test import taddons, tflow
 
-from proxy_addons.faults import HEADER, META, FaultEnactor, FaultInjector
+from vstape_mitmproxy.faults import HEADER, META, FaultEnactor, FaultInjector
 
 STORE = {"id": "vs_1", "object": "vector_store", "name": "n"}
 
@@ -113,10 +113,10 @@ def test_connection_reset_kills_the_flow_after_the_stand_in_is_set() -> None:
 
 def test_a_replayed_cut_body_is_sent_as_recorded_not_cut_again() -> None:
     """Replayer -> injector -> enactor: the recorded half body goes out, announced as more."""
-    from proxy_addons.replayer import ReplayerAddon
-    from vstape.cassettes import load
-    from vstape.replay_server import Replayer
-    from vstape.shipped import shipped_path
+    from vstape.cassettes.io import load
+    from vstape.cassettes.shipped import shipped_path
+    from vstape.replay.replayer import Replayer
+    from vstape_mitmproxy.replayer import ReplayerAddon
 
     path = shipped_path("list_vector_stores", "truncated_body")
     recorded = load(path).interactions[0].response.body.bytes

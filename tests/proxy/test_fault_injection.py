@@ -21,8 +21,8 @@ import pytest
 from openai import OpenAI
 
 from tests.procs import ROOT, VSTAPE, free_port, vstape_server
-from vstape.cassettes import load
-from vstape.shipped import shipped_path
+from vstape.cassettes.io import load
+from vstape.cassettes.shipped import shipped_path
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -302,7 +302,7 @@ def test_replay_serves_shipped_faults_and_injects_live_ones() -> None:
 
 
 def test_mitmdump_takes_the_fault_options(tmp_path: Path) -> None:
-    """The documented `mitmdump -s proxy_addons/vstape_addons.py --set vstape_faults=...` entry."""
+    """The documented `mitmdump -s proxy_addons/vstape_mitmproxy/addons.py --set vstape_faults=...` entry."""
     mitmdump = Path(sys.executable).with_name("mitmdump")
     with vstape_server("emulate", "--listen", "127.0.0.1:0") as (_emulator, upstream):
         port = free_port()
@@ -316,7 +316,7 @@ def test_mitmdump_takes_the_fault_options(tmp_path: Path) -> None:
                 "-p",
                 str(port),
                 "-s",
-                str(ROOT / "proxy_addons" / "vstape_addons.py"),
+                str(ROOT / "vstape_mitmproxy" / "vstape_addons.py"),
                 "--set",
                 "vstape_faults=list_vector_stores:bad_gateway",
                 "--set",

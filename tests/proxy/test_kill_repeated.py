@@ -13,7 +13,7 @@ import httpx2
 import pytest
 
 from tests.procs import vstape_server
-from vstape.cassettes import load
+from vstape.cassettes.io import load
 
 KILLS = 20
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx2
 
 from tests.procs import vstape_server
-from vstape.cassettes import load
+from vstape.cassettes.io import load
 
 CLIENTS = 16
 DURATION_S = 60.0

@@ -30,8 +30,8 @@ import pytest
 from openai import OpenAI
 
 from tests.procs import ROOT, vstape_server
-from vstape.cassettes import Interaction, InteractionMeta, load
-from vstape.matching import request_key
+from vstape.cassettes.io import Interaction, InteractionMeta, load
+from vstape.replay.matching import request_key
 
 # The newest major that still runs on Node 20: openai 7.x declares engines node >= 22,
 # 6.x declares none (and supports Node 20). Pinned so reruns use the cached install.

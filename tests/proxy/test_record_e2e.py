@@ -22,8 +22,8 @@ from vcr.persisters.filesystem import FilesystemPersister
 from vcr.serializers import yamlserializer
 
 from tests.procs import ROOT, VSTAPE, vstape_server
-from vstape.cassettes import load
-from vstape.demo_script import run_everything
+from vstape.cassettes.io import load
+from vstape.cli.sdk.script import run_everything
 
 SECRETS = [
     "sk-live-0123456789abcdefSECRET",
@@ -113,7 +113,7 @@ def test_stock_vcrpy_replays_the_recording_offline(
         textwrap.dedent(f"""
         import pytest
         from openai import OpenAI
-        from vstape.demo_script import run_everything
+        from vstape.cli.sdk.script import run_everything
 
         @pytest.fixture(scope="module")
         def vcr_config():
@@ -346,7 +346,7 @@ def test_bad_option_value_is_a_clear_error(tmp_path: Path) -> None:
         [
             sys.executable,
             "-m",
-            "vstape.cli",
+            "vstape.cli.main",
             "record",
             "--listen",
             "127.0.0.1:0",

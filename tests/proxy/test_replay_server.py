@@ -15,7 +15,7 @@ from openai import OpenAI
 
 from tests.plugin.cassette_factory import record
 from tests.procs import vstape_server
-from vstape.replay import MAX_DIFF_LINES
+from vstape.replay.index import MAX_DIFF_LINES
 
 
 def _script(client: OpenAI) -> list[str]:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from proxy_addons.serve import parse_listen, warn_if_exposed
-from vstape.cli import build_parser
+from vstape.cli.main import build_parser
+from vstape_mitmproxy.serve import parse_listen, warn_if_exposed
 
 
 @pytest.mark.parametrize("command", ["emulate", "record", "replay"])

@@ -19,7 +19,7 @@ import pytest
 import zstandard
 
 from tests.procs import ROOT, free_port, vstape_server
-from vstape.cassettes import load
+from vstape.cassettes.io import load
 
 STORE = json.dumps(
     {
@@ -135,7 +135,7 @@ def test_client_gets_upstream_bytes_and_cassette_gets_them_decoded(
 
 
 def test_mitmdump_script_entry_records_per_route(tmp_path: Path, upstream: int) -> None:
-    """`mitmdump -s proxy_addons/vstape_addons.py --set vstape_cassette_dir=DIR` as documented."""
+    """`mitmdump -s proxy_addons/vstape_mitmproxy/addons.py --set vstape_cassette_dir=DIR` as documented."""
     port = free_port()
     out = tmp_path / "recorded"
     proc = subprocess.Popen(
@@ -148,7 +148,7 @@ def test_mitmdump_script_entry_records_per_route(tmp_path: Path, upstream: int) 
             "-p",
             str(port),
             "-s",
-            "proxy_addons/vstape_addons.py",
+            "proxy_addons/vstape_mitmproxy/addons.py",
             "--set",
             f"vstape_cassette_dir={out}",
         ],

@@ -12,7 +12,7 @@ import httpx2
 import pytest
 
 from tests.procs import free_port, vstape_server
-from vstape.cassettes import load
+from vstape.cassettes.io import load
 
 GOOD = (
     b'{"id":"vs_1","object":"vector_store","created_at":1,"name":"x","usage_bytes":0,'

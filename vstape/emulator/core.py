@@ -1,7 +1,7 @@
 """The Emulator: routes a request to its handler and renders the response.
 
-Requests are validated exactly as the proxy validates them (:mod:`vstape.validate`);
-responses are encoded from the :mod:`vstape.schemas` Structs, so they validate too.
+Requests are validated exactly as the proxy validates them (:mod:`vstape.validation.validate`);
+responses are encoded from the :mod:`vstape.api.schemas` Structs, so they validate too.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from typing import Any
 
 import msgspec
 
-from vstape import routes
-from vstape import schemas as s
+from vstape.api import routes
+from vstape.api import schemas as s
 from vstape.emulator import views
 from vstape.emulator.clock import Ids, fixed_clock, system_clock
 from vstape.emulator.errors import ApiError, from_violation, not_found
@@ -22,9 +22,9 @@ from vstape.emulator.pagination import OrderedIndex, paginate
 from vstape.emulator.search import chunk_text, matches, rewrite, score, tokens
 from vstape.emulator.state import AttachedFile, Batch, StoredFile, VectorStoreRecord
 from vstape.emulator.uploads import expires_at, read_upload
-from vstape.numbers import decode
-from vstape.validate import errors as error_violations
-from vstape.validate import validate_request
+from vstape.validation.numbers import decode
+from vstape.validation.validate import errors as error_violations
+from vstape.validation.validate import validate_request
 
 _ENCODER = msgspec.json.Encoder()
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from vstape.violations import Kind, Violation
+from vstape.validation.violations import Kind, Violation
 
 
 class ApiError(Exception):

@@ -7,7 +7,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from vstape.schemas import AndFilter, ComparisonFilter, CompoundFilter, Filter
+from vstape.api.schemas import AndFilter, ComparisonFilter, CompoundFilter, Filter
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 STOPWORDS = frozenset(

@@ -1,6 +1,6 @@
 """``POST /v1/files``: read an upload as the API does, and when the File expires.
 
-The form is checked by the same validator the proxy uses (:func:`vstape.validate.
+The form is checked by the same validator the proxy uses (:func:`vstape.validation.validate.
 validate_request`), so a bad ``purpose`` or ``expires_after`` is a 400 naming the param.
 An invalid ``purpose`` is worded as the real API words it:
 ``'AAA' is not one of ['assistants', 'batch', ...] - 'purpose'``. ``expires_after``
@@ -15,12 +15,12 @@ from dataclasses import dataclass
 
 import msgspec
 
-from vstape import schemas as s
+from vstape.api import schemas as s
+from vstape.api.schemas.uploads import MAX_EXPIRY_S, UPLOAD_PURPOSES
 from vstape.emulator.errors import ApiError, from_violation
-from vstape.forms import parse_form
-from vstape.schemas.uploads import MAX_EXPIRY_S, UPLOAD_PURPOSES
-from vstape.validate import errors, validate_request
-from vstape.violations import Kind, Violation
+from vstape.validation.forms import parse_form
+from vstape.validation.validate import errors, validate_request
+from vstape.validation.violations import Kind, Violation
 
 
 @dataclass(frozen=True)

@@ -1,10 +1,10 @@
-"""Render emulator records as the wire Structs of :mod:`vstape.schemas`."""
+"""Render emulator records as the wire Structs of :mod:`vstape.api.schemas`."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from vstape import schemas as s
+from vstape.api import schemas as s
 from vstape.emulator.state import AttachedFile, Batch, StoredFile, VectorStoreRecord
 
 

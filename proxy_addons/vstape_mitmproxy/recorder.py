@@ -1,0 +1,165 @@
+"""mitmproxy addon: record /v1/vector_stores and /v1/files traffic into vcrpy cassettes.
+
+Usage:
+    mitmdump --listen-host 127.0.0.1 -s proxy_addons/vstape_mitmproxy/addons.py \
+        --set vstape_cassette_dir=cassettes/recorded
+
+Reads the validator's verdict from ``flow.metadata["vstape"]``. Each interaction is
+durably in its cassette before the response goes back to the client. What the client
+receives is never changed.
+
+Nothing is lost silently. What can be known at start-up is refused then (an
+``OptionsError``, so the proxy never listens): a cassette path that cannot be created or
+written, a folder where a file goes or a file where a folder goes, an existing file that
+is not a loadable cassette, a report path that cannot be written. An interaction that
+cannot be written later (disk full, read-only remount, a folder put in the way) is
+counted: the log says why at once, the shutdown summary says ``N exchanges, M recorded,
+K NOT recorded (reasons)``, the JSON / JUnit reports carry it, and :meth:`Recorder.exit_status`
+makes ``vstape record`` exit 1.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+from mitmproxy import ctx, exceptions, http
+
+from vstape.cassettes.io import Interaction
+from vstape.cassettes.writer import CassetteWriter, GroupCommitter
+from vstape.recording.interaction import to_interaction
+from vstape.reports.run import RecordingTally
+from vstape_mitmproxy import settings as opts
+from vstape_mitmproxy.faults import META as FAULT_META
+from vstape_mitmproxy.validator import exchange_of
+
+logger = logging.getLogger("vstape")
+
+PROBED = frozenset(
+    {
+        "vstape_cassette",
+        "vstape_cassette_dir",
+        "vstape_split",
+        "vstape_format",
+        "vstape_report_json",
+        "vstape_junit",
+    }
+)
+"""Options naming where the run writes: checked as soon as they are set."""
+
+
+def _reason(err: BaseException) -> str:
+    """A short reason, the same for every loss of one cause (the summary groups by it)."""
+    if isinstance(err, OSError) and err.errno:
+        return os.strerror(err.errno)
+    return type(err).__name__
+
+
+class Recorder:
+    """Writes one interaction per flow the validator saw; counts every one it could not write."""
+
+    def __init__(self) -> None:
+        self.settings = opts.Settings()
+        self.writers: dict[Path, GroupCommitter] = {}
+        self.tally = RecordingTally()
+
+    @property
+    def failures(self) -> int:
+        """Interactions that could not be written."""
+        return self.tally.not_recorded
+
+    def configure(self, updated: set[str]) -> None:
+        """Parse the options (declared by the validator addon); refuse unwritable targets."""
+        if any(name.startswith("vstape_") for name in updated):
+            self.settings = opts.parse(ctx.options)
+        if updated & PROBED:
+            problems = opts.probe(self.settings)
+            if problems:
+                raise exceptions.OptionsError("\n".join(problems))
+
+    def running(self) -> None:
+        """Hand the tally to the run report, so that its summary and files carry the losses."""
+        if not self.settings.recording:
+            return
+        validator = ctx.master.addons.get("validator")
+        if validator is not None and hasattr(validator, "report"):
+            validator.report.recording = self.tally
+
+    def _writer(self, path: Path) -> GroupCommitter:
+        if path not in self.writers:
+            self.writers[path] = GroupCommitter(CassetteWriter(path))
+        return self.writers[path]
+
+    async def _commit(self, target: Path, interaction: Interaction) -> None:
+        """Hand the interaction to the cassette's writer thread; resume once it is durable."""
+        loop = asyncio.get_running_loop()
+        durable: asyncio.Future[None] = loop.create_future()
+
+        def settle(error: BaseException | None) -> None:
+            if not durable.done():
+                if error is None:
+                    durable.set_result(None)
+                else:
+                    durable.set_exception(error)
+
+        def done(error: BaseException | None) -> None:
+            loop.call_soon_threadsafe(settle, error)
+
+        self._writer(target).submit(interaction, done)
+        await durable
+
+    async def response(self, flow: http.HTTPFlow) -> None:
+        """Record the exchange; the client gets the response once it is durably on disk."""
+        meta: dict[str, Any] | None = flow.metadata.get("vstape")
+        if meta is None or flow.response is None or flow.response.stream:
+            return
+        target = self.settings.target(meta.get("route"), meta.get("family", "vector_stores"))
+        if target is None:
+            return
+        try:
+            exchange = exchange_of(flow, meta.get("duration_ms"), self.settings.policy.keep_host)
+            fault = (
+                flow.metadata.get(FAULT_META) or {}
+            )  # set by proxy_addons/vstape_mitmproxy/faults.py
+            step = fault.get("step")
+            interaction = to_interaction(
+                exchange,
+                self.settings.policy,
+                meta.get("violations"),
+                scenario=fault.get("scenario"),
+                fault=step if step not in (None, "ok") else None,
+            )
+            await self._commit(target, interaction)
+        except Exception as err:  # disk full, a folder in the way, anything at all
+            # The client still gets its response; the loss is counted and fails the run.
+            where = f"{flow.request.method} {flow.request.path}"
+            self.tally.lost(_reason(err), f"{where} -> {target}: {err}")
+            logger.error("vstape: could not record %s into %s: %s", where, target, err)
+            print(f"vstape: ERROR could not record into {target}: {err}", flush=True)
+        else:
+            self.tally.kept()
+
+    def done(self) -> None:
+        """Say where the cassettes are, and what could not be recorded."""
+        for path, committer in sorted(self.writers.items()):
+            committer.close()
+            if not self.settings.quiet:
+                print(f"vstape: {committer.writer.count} interactions -> {path}", flush=True)
+        if not self.settings.recording:
+            return
+        tally = self.tally
+        if tally.not_recorded:
+            print(
+                f"vstape: ERROR {tally.summary()}: the run fails (exit 1); each loss was "
+                "logged above with its cause and fix",
+                flush=True,
+            )
+        elif not self.settings.quiet:
+            print(f"vstape: {tally.summary()}", flush=True)
+
+    def exit_status(self) -> int:
+        """1 when any interaction could not be recorded, else 0 (read by vstape_mitmproxy.serve)."""
+        return 1 if self.tally.not_recorded else 0

@@ -1,5 +1,0 @@
-"""vstape's pytest plugin: replay Vector Stores API cassettes through vcrpy.
-
-The ``pytest11`` entry point names :mod:`pytest_plugin.plugin`; this package has no
-side effects on import.
-"""

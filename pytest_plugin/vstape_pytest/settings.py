@@ -1,0 +1,154 @@
+"""The plugin's settings: one record, one precedence rule (marker > CLI > ini > default)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from typing import Any, Literal
+
+import pytest
+
+Validate = Literal["error", "warn", "off"]
+Unused = Literal["fail", "warn", "off"]
+Exhausted = Literal["repeat-last", "fail"]
+Format = Literal["yaml", "json"]
+Match = Literal["exact", "route"]
+
+CHOICES: dict[str, tuple[str, ...]] = {
+    "validate": ("error", "warn", "off"),
+    "unused": ("fail", "warn", "off"),
+    "exhausted": ("repeat-last", "fail"),
+    "format": ("yaml", "json"),
+    "fast_forward": ("true", "false"),
+    "match": ("exact", "route"),
+}
+HELP: dict[str, str] = {
+    "validate": "check every replayed response against its route's schema: error (fail the test), warn, off",
+    "unused": "recorded interactions a test never used: fail the test, warn, or off",
+    "exhausted": "when identical requests outnumber their recordings: repeat-last response, or fail",
+    "format": "cassette format for new recordings: yaml (vcrpy's) or json (msgspec-loaded, for large suites)",
+    "fast_forward": "replay poll and retry delays as ~0 (openai-poll-after-ms 0, retry-after(-ms) 1 ms) so polls and retries do not sleep",
+    "match": "exact: method + path + query + JSON body; route: method + route template only (any ids, any body)",
+}
+
+
+OFF_HELP = (
+    "off: vstape leaves every cassette to stock vcrpy and pytest-recording "
+    "(no vstape matching, redaction or validation); on (default)"
+)
+HOSTS_HELP = (
+    "more hosts whose /v1/vector_stores and /v1/files traffic is vstape's, besides "
+    "api.openai.com and OPENAI_BASE_URL's host: host, host:port or a URL"
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Resolved settings for one test."""
+
+    validate: Validate = "error"
+    unused: Unused = "warn"
+    exhausted: Exhausted = "repeat-last"
+    format: Format = "yaml"
+    fast_forward: bool = True
+    match: Match = "exact"
+    off: bool = False
+    """True: this test's cassettes are stock vcrpy + pytest-recording, untouched."""
+    hosts: tuple[str, ...] = ()
+    """Hosts that count as the OpenAI API besides api.openai.com and OPENAI_BASE_URL's."""
+
+
+DEFAULTS = Settings()
+
+
+def _check(name: str, value: Any, where: str) -> Any:
+    text = str(value).lower() if isinstance(value, bool) else str(value)
+    if text not in CHOICES[name]:
+        raise pytest.UsageError(
+            f"vstape: {where} {name.replace('_', '-')}={value!r} is not valid; choose one of {', '.join(CHOICES[name])}"
+        )
+    if name == "fast_forward":
+        return text == "true"
+    return text
+
+
+def _off(config: pytest.Config, marker_kwargs: dict[str, Any]) -> bool:
+    if "off" in marker_kwargs:
+        value = marker_kwargs["off"]
+        if not isinstance(value, bool):
+            raise pytest.UsageError(
+                f"vstape: @pytest.mark.vstape off={value!r} is not valid; give off=True or off=False"
+            )
+        return value
+    for value, source in (
+        (config.getoption("vstape_mode", default=None), "--vstape"),
+        (config.getini("vstape"), "ini vstape"),
+    ):
+        if value in (None, ""):
+            continue
+        if value not in ("on", "off"):
+            raise pytest.UsageError(
+                f"vstape: {source}={value!r} is not valid; choose one of on, off"
+            )
+        return bool(value == "off")
+    return DEFAULTS.off
+
+
+def _host_list(value: Any, source: str) -> tuple[str, ...]:
+    from vstape.api.scope import parse_host
+
+    if isinstance(value, str):
+        entries = value.replace(",", " ").split()
+    elif isinstance(value, list | tuple) and all(isinstance(v, str) for v in value):
+        entries = [e for v in value for e in v.replace(",", " ").split()]
+    else:
+        raise pytest.UsageError(
+            f"vstape: {source} hosts={value!r} is not valid; give a host or a list of hosts"
+        )
+    for entry in entries:
+        try:
+            parse_host(entry)
+        except ValueError as err:
+            raise pytest.UsageError(f"vstape: {source} hosts: {err}") from None
+    return tuple(entries)
+
+
+def _hosts(config: pytest.Config, marker_kwargs: dict[str, Any]) -> tuple[str, ...]:
+    if "hosts" in marker_kwargs:
+        return _host_list(marker_kwargs["hosts"], "@pytest.mark.vstape")
+    if cli := config.getoption("vstape_hosts", default=None):
+        return _host_list(cli, "--vstape-hosts")
+    if ini := config.getini("vstape_hosts"):
+        return _host_list(ini, "ini vstape_hosts")
+    return DEFAULTS.hosts
+
+
+def resolve(config: pytest.Config, marker_kwargs: dict[str, Any] | None = None) -> Settings:
+    """Settings for a test: marker kwargs, then command line, then ini, then defaults."""
+    values: dict[str, Any] = {
+        "off": _off(config, marker_kwargs or {}),
+        "hosts": _hosts(config, marker_kwargs or {}),
+    }
+    for field in fields(Settings):
+        name = field.name
+        if name not in CHOICES:
+            continue
+        value: Any = None
+        source = ""
+        if marker_kwargs and name in marker_kwargs:
+            value, source = marker_kwargs[name], "@pytest.mark.vstape"
+        elif (cli := config.getoption(f"vstape_{name}", default=None)) is not None:
+            value, source = cli, "--vstape-" + name.replace("_", "-")
+        elif (ini := config.getini(f"vstape_{name}")) not in (None, ""):
+            value, source = ini, f"ini vstape_{name}"
+        if value is None:
+            values[name] = getattr(DEFAULTS, name)
+        else:
+            values[name] = _check(name, value, source)
+    if marker_kwargs:
+        unknown = set(marker_kwargs) - {f.name for f in fields(Settings)}
+        if unknown:
+            raise pytest.UsageError(
+                f"vstape: @pytest.mark.vstape got unknown argument(s) {sorted(unknown)}; "
+                f"it accepts {', '.join(f.name for f in fields(Settings))}"
+            )
+    return Settings(**values)

@@ -1,0 +1,1 @@
+"""Subcommands of the ``vstape`` CLI, one module each (see :mod:`vstape.cli.main`)."""

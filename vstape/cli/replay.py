@@ -1,0 +1,119 @@
+"""Serve cassettes as a fake Vector Stores API to any HTTP client.
+
+Examples:
+  vstape replay cassettes/ --listen 127.0.0.1:8081
+  curl -H "Authorization: Bearer sk-x" http://127.0.0.1:8081/v1/vector_stores/vs_abc
+  vstape replay cassettes/ --fault 'search_vector_store:rate_limited:every 2'
+  vstape replay "$(vstape where cassettes)"/*/ok.yaml --match route
+
+A cassette that cannot be loaded, a folder holding no cassette and a cassette holding no
+interactions stop the server before it starts (exit 2; --allow-empty serves empty
+cassettes). A request with no recording gets a 404 whose message shows the nearest
+recording (at most 64 KB). Needs mitmproxy: pip install 'vstape[proxy]'.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from vstape.cli.record import FLAGS, add_fault_arguments, fault_settings, negative_counts
+
+NEEDS = ("mitmproxy",)
+"""What the command cannot run without (checked by :mod:`vstape.cli.main`)."""
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options of ``vstape replay``."""
+    parser.add_argument(
+        "paths",
+        nargs="+",
+        metavar="CASSETTE_OR_DIR",
+        help="cassette files or folders (YAML or JSON)",
+    )
+    parser.add_argument(
+        "--listen",
+        default="127.0.0.1:8081",
+        help="HOST:PORT (default 127.0.0.1:8081; port 0 picks one)",
+    )
+    parser.add_argument(
+        "--exhausted",
+        choices=("repeat-last", "fail"),
+        default="repeat-last",
+        help="identical requests beyond their recordings: repeat the last answer, or miss",
+    )
+    parser.add_argument(
+        "--match",
+        choices=("exact", "route"),
+        default="exact",
+        help="exact (method, path, query, body) or route (any ids: the shipped cassettes' rule)",
+    )
+    parser.add_argument(
+        "--no-fast-forward",
+        action="store_true",
+        help="keep recorded openai-poll-after-ms / retry-after delays",
+    )
+    add_fault_arguments(parser)
+    parser.add_argument(
+        "--allow-empty",
+        action="store_true",
+        help="serve even when a folder holds no cassette or a cassette no interactions "
+        "(by default both stop the server before it starts, exit 2)",
+    )
+    parser.add_argument("--quiet", action="store_true", help="log misses only")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Load the cassettes, then serve until SIGINT/SIGTERM."""
+    from vstape.cassettes.io import CassetteError
+    from vstape.replay.replayer import Replayer
+    from vstape_mitmproxy.faults import FaultEnactor, FaultInjector
+    from vstape_mitmproxy.replayer import ReplayerAddon
+    from vstape_mitmproxy.serve import parse_listen, warn_if_exposed
+    from vstape_mitmproxy.serve import run as serve
+
+    problems = negative_counts(args)
+    for problem in problems:
+        print(f"vstape replay: {problem}", file=sys.stderr)
+    if problems:
+        return 2
+    try:
+        host, _ = parse_listen(args.listen)
+        replayer = Replayer(
+            args.paths,
+            exhausted=args.exhausted,
+            fast_forward_delays=not args.no_fast_forward,
+            match=args.match,
+            allow_empty=args.allow_empty,
+        )
+    except (ValueError, CassetteError) as err:
+        print(f"vstape replay: {err}", file=sys.stderr)
+        return 2
+    warn_if_exposed(host, "vstape replay")
+    if args.match == "route":
+        for line in replayer.merged_scenarios():
+            print(
+                f"vstape replay: WARNING: --match route serves several scenarios of {line} "
+                "in one sequence (file order); serve one scenario per route, e.g. "
+                "cassettes/<route>/ok.yaml",
+                file=sys.stderr,
+                flush=True,
+            )
+
+    def announce(bound_host: str, port: int) -> None:
+        print(
+            f"vstape replay: serving {len(replayer.interactions)} interactions from {len(replayer.files)} "
+            f"cassettes at http://{bound_host}:{port}/v1",
+            flush=True,
+        )
+
+    return serve(
+        listen=args.listen,
+        mode="reverse:http://127.0.0.1:9",
+        # Live faults are decided first; every fault is enacted last.
+        addons=[FaultInjector(), ReplayerAddon(replayer, quiet=args.quiet), FaultEnactor()],
+        announce=announce,
+        extra=fault_settings(args),
+        command="vstape replay",
+        flags=FLAGS,
+    )

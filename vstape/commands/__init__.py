@@ -1,1 +1,0 @@
-"""Subcommands of the ``vstape`` CLI, one module each (see :mod:`vstape.cli`)."""
