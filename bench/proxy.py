@@ -149,7 +149,7 @@ def main() -> int:
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, daemon=True).start()
     upstream = int(server.server_address[1])
-    script = str(ROOT / "vstape_mitmproxy" / "vstape_addons.py")
+    script = str(ROOT / "proxy_addons" / "vstape_mitmproxy" / "addons.py")
     with tempfile.TemporaryDirectory() as tmp:
         setups = {
             "bare": [],

@@ -28,8 +28,8 @@ def test_in_a_checkout_every_location_exists() -> None:
     found = locations()
     assert found == {
         "cassettes": ROOT / "cassettes",
-        "addon": ROOT / "vstape_mitmproxy" / "vstape_addons.py",
-        "emulator-addon": ROOT / "vstape_mitmproxy" / "emulator.py",
+        "addon": ROOT / "proxy_addons" / "vstape_mitmproxy" / "addons.py",
+        "emulator-addon": ROOT / "proxy_addons" / "vstape_mitmproxy" / "emulator.py",
         "docs": ROOT / "README.md",
     }
     done = subprocess.run(
@@ -38,13 +38,13 @@ def test_in_a_checkout_every_location_exists() -> None:
         text=True,
         timeout=60,
     )
-    assert done.stdout == f"{ROOT / 'vstape_mitmproxy' / 'vstape_addons.py'}\n"
+    assert done.stdout == f"{ROOT / 'proxy_addons' / 'vstape_mitmproxy' / 'addons.py'}\n"
 
 
 def _sources() -> list[Path]:
     return [
         p
-        for face in ("vstape", "vstape_mitmproxy", "vstape_pytest")
+        for face in ("vstape", "proxy_addons", "pytest_plugin")
         for p in (ROOT / face).rglob("*.py")
     ]
 
@@ -161,7 +161,7 @@ def test_an_installed_wheel_finds_what_the_readme_points_at(
     found = dict(line.split(None, 1) for line in where.stdout.splitlines())
     assert found == {
         "cassettes": str(site / "vstape" / "_shipped_cassettes"),
-        "addon": str(site / "vstape_mitmproxy" / "vstape_addons.py"),
+        "addon": str(site / "vstape_mitmproxy" / "addons.py"),
         "emulator-addon": str(site / "vstape_mitmproxy" / "emulator.py"),
         "docs": str(site / "vstape" / "_docs" / "README.md"),
     }

@@ -316,7 +316,7 @@ def test_mitmdump_takes_the_fault_options(tmp_path: Path) -> None:
                 "-p",
                 str(port),
                 "-s",
-                str(ROOT / "vstape_mitmproxy" / "vstape_addons.py"),
+                str(ROOT / "proxy_addons" / "vstape_mitmproxy" / "addons.py"),
                 "--set",
                 "vstape_faults=list_vector_stores:bad_gateway",
                 "--set",

@@ -176,7 +176,7 @@ def test_mitmdump_with_the_addon_script_refuses_too(workdir: Path) -> None:
             "-p",
             "0",
             "-s",
-            str(ROOT / "vstape_mitmproxy" / "vstape_addons.py"),
+            str(ROOT / "proxy_addons" / "vstape_mitmproxy" / "addons.py"),
             "--set",
             "vstape_cassette=evil.yaml",
         ],

@@ -212,7 +212,6 @@ ROUTES: tuple[Route, ...] = (
 )
 
 VECTOR_STORE_ROUTES: tuple[Route, ...] = tuple(r for r in ROUTES if r.family == "vector_stores")
-FILE_ROUTES: tuple[Route, ...] = tuple(r for r in ROUTES if r.family == "files")
 BY_NAME: dict[str, Route] = {r.name: r for r in ROUTES}
 
 # Any prefix ending in /v1 (reverse proxies may mount the API under a path).

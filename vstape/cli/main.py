@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import importlib.util
 import os
 import sys
 from collections.abc import Sequence
@@ -24,7 +23,6 @@ from vstape.cli import _needs as needs
 # name -> one-line help; the module is vstape.cli.<name with - as _>
 COMMANDS: dict[str, str] = {
     "routes": "print the route table",
-    "check": "validate one sample exchange per route and print the verdicts",
     "demo": "record the official SDK driving every route through the proxy, then report",
     "emulate": "serve the stateful Vector Stores emulator on 127.0.0.1",
     "record": "run the validating, recording proxy in front of an upstream",
@@ -44,17 +42,8 @@ emulate, record, replay, demo and cassettes regenerate need mitmproxy:
 Documentation: vstape docs (sections of the README shipped with vstape)."""
 
 
-def _available() -> dict[str, str]:
-    found = {}
-    for name, summary in COMMANDS.items():
-        module = f"vstape.cli.{name.replace('-', '_')}"
-        if importlib.util.find_spec(module) is not None:
-            found[name] = summary
-    return found
-
-
 def build_parser() -> argparse.ArgumentParser:
-    """The top-level parser with every available subcommand."""
+    """The top-level parser with every subcommand."""
     parser = argparse.ArgumentParser(
         prog="vstape",
         description="Record, validate and replay OpenAI Vector Stores API traffic.",
@@ -62,7 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for name, summary in _available().items():
+    for name, summary in COMMANDS.items():
         module = importlib.import_module(f"vstape.cli.{name.replace('-', '_')}")
         cmd = sub.add_parser(
             name,

@@ -27,7 +27,7 @@ def locations() -> dict[str, Path]:
     addons = Path(next(iter(spec.submodule_search_locations)))
     return {
         "cassettes": shipped_dir(),
-        "addon": addons / "vstape_addons.py",
+        "addon": addons / "addons.py",
         "emulator-addon": addons / "emulator.py",
         "docs": readme_path(),
     }

@@ -12,7 +12,6 @@ the URL are percent-encoded (the same request, in the only form a URI can take).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,6 +27,7 @@ from vstape.cassettes.io import (
     Status,
     Verdict,
 )
+from vstape.http import header
 from vstape.recording import normalize, redact
 from vstape.validation.validate import validate_request, validate_response
 from vstape.validation.violations import Violation
@@ -146,13 +146,6 @@ def _url(url: str, policy: RecordPolicy) -> str:
     return f"{base}?{query}" if query else base
 
 
-def _content_type(pairs: list[tuple[str, str]]) -> str:
-    for name, value in pairs:
-        if name.lower() == "content-type":
-            return value
-    return ""
-
-
 def to_interaction(
     exchange: Exchange,
     policy: RecordPolicy,
@@ -166,7 +159,7 @@ def to_interaction(
     found = check(exchange, policy.strict) if violations is None else violations
     found_route = match(exchange.method, _path(exchange.url))
     content_type, sent = normalize.stable_boundary(
-        _content_type(exchange.request_headers), exchange.request_body
+        header(exchange.request_headers, "content-type"), exchange.request_body
     )
     req_pairs = [
         (_header_name(k), content_type if k.lower() == "content-type" else v)
@@ -180,7 +173,7 @@ def to_interaction(
     ]
     request_body = _body_text(sent, content_type, policy)
     response_body = _body_text(
-        exchange.response_body, _content_type(exchange.response_headers), policy
+        exchange.response_body, header(exchange.response_headers, "content-type"), policy
     )
     stamp = (now or dt.datetime.now(dt.UTC)).replace(microsecond=0).isoformat()
     return Interaction(
@@ -205,11 +198,3 @@ def to_interaction(
             duration_ms=None if exchange.duration_ms is None else round(exchange.duration_ms, 1),
         ),
     )
-
-
-def header_lookup(headers: Mapping[str, str], name: str) -> str:
-    """Case-insensitive header lookup."""
-    for key, value in headers.items():
-        if key.lower() == name:
-            return value
-    return ""

@@ -17,7 +17,6 @@ from vstape.docs import see
 from vstape.replay.matching import RequestKey, clipped, diff, similarity
 
 Exhausted = Literal["repeat-last", "fail"]
-EXHAUSTED_POLICIES: tuple[Exhausted, ...] = ("repeat-last", "fail")
 TROUBLESHOOTING = "troubleshooting-a-request-that-does-not-match"  # a README anchor
 MAX_DIFF_LINES = 40  # differences listed in a miss; the rest are counted
 MAX_MISS_CHARS = 60_000  # a miss explanation never exceeds this (a 404 body stays < 64 KB)
@@ -208,6 +207,3 @@ def describe_unused(
         + "."
     )
     return "\n".join(lines)
-
-
-KeyFunction = Callable[..., RequestKey]

@@ -11,14 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from email.parser import BytesParser
-from email.policy import HTTP
 from typing import Any, Literal
 from urllib.parse import parse_qsl, unquote
 
 import msgspec
 
 from vstape.api.routes import match
+from vstape.http import multipart_parts
 from vstape.recording import redact
 from vstape.recording.normalize import percent_encode_undecoded
 
@@ -57,16 +56,14 @@ def _content_type(headers: Mapping[str, Any]) -> str:
 
 
 def _multipart(body: bytes, content_type: str) -> str:
-    head = f"Content-Type: {content_type}\r\nMIME-Version: 1.0\r\n\r\n".encode()
-    parts = []
-    for part in BytesParser(policy=HTTP).parsebytes(head + body).iter_parts():
-        name = part.get_param("name", header="content-disposition")
-        filename = part.get_filename() or ""
-        value = ""
-        if name == "purpose":
-            payload = part.get_payload(decode=True)
-            value = payload.decode("utf-8", "replace") if isinstance(payload, bytes) else ""
-        parts.append((str(name), filename, value))
+    parts = [
+        (
+            part.name,
+            part.filename or "",
+            part.data.decode("utf-8", "replace") if part.name == "purpose" else "",
+        )
+        for part in multipart_parts(content_type, body)
+    ]
     return "multipart:" + msgspec.json.encode(sorted(parts)).decode()
 
 

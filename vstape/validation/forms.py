@@ -3,7 +3,7 @@
 The official SDK sends nested parameters in brackets (``expires_after[anchor]``,
 ``expires_after[seconds]``); OpenAPI's multipart encoding sends an object as one part
 with ``Content-Type: application/json``. Both become the same nested value here, so the
-validator can walk the fields like a JSON body. Parsing uses the stdlib email parser and
+validator can walk the fields like a JSON body. Parsing (:func:`vstape.http.multipart_parts`)
 never raises.
 """
 
@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from email.message import Message
-from email.parser import BytesParser
-from email.policy import HTTP
 from itertools import pairwise
 from typing import Any
 
 import msgspec
+
+from vstape.http import Part, multipart_parts
 
 FILE_FIELD = "file"
 
@@ -69,44 +68,21 @@ def _put(target: dict[str, Any], keys: list[str], value: Any) -> None:
     target[keys[-1]] = value
 
 
-def _text(part: Message) -> Any:
-    payload = part.get_payload(decode=True)
-    raw = payload if isinstance(payload, bytes) else b""
-    if "json" in part.get_content_type():
+def _text(part: Part) -> Any:
+    if "json" in part.content_type:
         try:
-            return msgspec.json.decode(raw)
+            return msgspec.json.decode(part.data)
         except (msgspec.DecodeError, RecursionError):
             pass
-    return raw.decode("utf-8", "replace")
-
-
-def boundary_of(content_type: str) -> str | None:
-    """The ``boundary`` parameter of a multipart content type, or None."""
-    message = Message()
-    message["content-type"] = content_type
-    found = message.get_param("boundary")
-    return found if isinstance(found, str) and found else None
+    return part.data.decode("utf-8", "replace")
 
 
 def parse_form(content_type: str, body: bytes) -> Form:
     """The file part and the other fields of a multipart body (empty for anything else)."""
     form = Form()
-    if boundary_of(content_type) is None:
-        return form
-    head = f"Content-Type: {content_type}\r\nMIME-Version: 1.0\r\n\r\n".encode()
-    try:
-        message = BytesParser(policy=HTTP).parsebytes(head + body)
-        parts = list(message.iter_parts()) if message.is_multipart() else []
-    except Exception:  # the email parser is lenient; anything it still cannot read is "no parts"
-        return form
-    for part in parts:
-        name = part.get_param("name", header="content-disposition")
-        if not isinstance(name, str):
+    for part in multipart_parts(content_type, body):
+        if part.name == FILE_FIELD:
+            form.file = FilePart(part.filename, part.data)
             continue
-        if name == FILE_FIELD:
-            payload = part.get_payload(decode=True)
-            content = payload if isinstance(payload, bytes) else b""
-            form.file = FilePart(part.get_filename(), content)
-            continue
-        _put(form.fields, _keys(name), _text(part))
+        _put(form.fields, _keys(part.name), _text(part))
     return form

@@ -20,9 +20,10 @@ from urllib.parse import parse_qsl
 
 import msgspec
 
-from vstape.api.routes import Route, RouteMatch, is_vector_store_path, match
+from vstape.api.routes import VECTOR_STORE_ROUTES, Route, RouteMatch, is_vector_store_path, match
 from vstape.api.schemas import ErrorResponse
-from vstape.validation.forms import boundary_of, parse_form
+from vstape.http import boundary_of, header, path_of, query_of
+from vstape.validation.forms import parse_form
 from vstape.validation.headers import check_headers
 from vstape.validation.numbers import convert_integral
 from vstape.validation.violations import Kind, Side, Violation
@@ -36,22 +37,15 @@ def _decoder(type_: Any) -> msgspec.json.Decoder[Any]:
     return msgspec.json.Decoder(type_)
 
 
-def _header(headers: Mapping[str, str], name: str) -> str:
-    for key, value in headers.items():
-        if key.lower() == name:
-            return value
-    return ""
-
-
 def _unknown_route(method: str, path: str, side: Side) -> list[Violation]:
     return [
         Violation(
             kind=Kind.UNKNOWN_ROUTE,
             path="$",
             side=side,
-            message=f"{method} {path.split('?', 1)[0]} is no known Vector Stores route",
-            expected="one of the 16 routes of the Vector Stores API",
-            actual=f"{method} {path.split('?', 1)[0]}",
+            message=f"{method} {path_of(path)} is no known Vector Stores route",
+            expected=f"one of the {len(VECTOR_STORE_ROUTES)} routes of the Vector Stores API",
+            actual=f"{method} {path_of(path)}",
         )
     ]
 
@@ -68,7 +62,7 @@ def _resolve(method: str, path: str, side: Side) -> RouteMatch | list[Violation]
 def _check_json(
     type_: Any, body: bytes, headers: Mapping[str, str], side: Side, strict: bool
 ) -> list[Violation]:
-    content_type = _header(headers, "content-type")
+    content_type = header(headers, "content-type")
     if content_type and "json" not in content_type.lower():
         return [
             Violation(
@@ -137,7 +131,7 @@ def _severity(violation: Violation, side: Side, strict: bool) -> Violation:
 
 
 def _check_query(route: Route, path: str, side: Side) -> list[Violation]:
-    query = path.split("?", 1)[1] if "?" in path else ""
+    query = query_of(path)
     pairs = parse_qsl(query, keep_blank_values=True)
     if route.query is None:
         return [
@@ -162,7 +156,7 @@ def _check_query(route: Route, path: str, side: Side) -> list[Violation]:
 
 def _check_form(type_: Any, body: bytes, headers: Mapping[str, str]) -> list[Violation]:
     """An upload: a multipart body with a ``file`` part and the fields of ``type_``."""
-    content_type = _header(headers, "content-type")
+    content_type = header(headers, "content-type")
     if "multipart/form-data" not in content_type.lower() or boundary_of(content_type) is None:
         return [
             Violation(
