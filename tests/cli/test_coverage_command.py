@@ -18,7 +18,8 @@ from PIL import Image
 
 from tests.procs import ROOT, VSTAPE
 from vstape.api.routes import ROUTES
-from vstape.cassettes.io import (
+from vstape.cassettes.io import dump
+from vstape.cassettes.model import (
     Cassette,
     Interaction,
     InteractionMeta,
@@ -26,7 +27,6 @@ from vstape.cassettes.io import (
     Response,
     ResponseBody,
     Status,
-    dump,
 )
 from vstape.faults.catalog import CATALOG, scenarios_for
 from vstape.reports.coverage import derive_scenario

@@ -18,7 +18,8 @@ import argparse
 import sys
 from collections.abc import Callable
 
-from vstape.cassettes.io import CassetteError, write_atomic
+from vstape.cassettes.io import write_atomic
+from vstape.cassettes.model import CassetteError
 from vstape.cassettes.stream import iter_interactions
 from vstape.cli._findings_args import add_allow_empty
 from vstape.replay.replayer import cassette_files, no_interactions

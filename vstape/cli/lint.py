@@ -14,7 +14,7 @@ from __future__ import annotations
 import argparse
 
 from vstape.api.routes import match
-from vstape.cassettes.io import Interaction
+from vstape.cassettes.model import Interaction
 from vstape.cli import _findings_args as findings_cli
 from vstape.reports.findings import Finding, Rule
 from vstape.reports.lint import lint_interaction

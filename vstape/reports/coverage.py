@@ -22,7 +22,7 @@ from msgspec import UNSET
 
 from vstape import __version__
 from vstape.api.routes import ROUTES, match
-from vstape.cassettes.io import Interaction
+from vstape.cassettes.model import Interaction
 from vstape.faults.catalog import BY_SCENARIO, CATALOG, scenarios_for
 
 OK = "ok"
