@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 from vstape.cassettes.io import assemble, dump_item, dumps, format_of, read_bytes, write_atomic
@@ -26,6 +27,25 @@ from vstape.cli._cassette_sides import Scope, load_scope
 from vstape.recording.stable import normalize_scope
 
 __all__ = ["add_arguments", "run"]
+
+
+class _FlagAndPaths(argparse.Action):
+    """A flag that may be followed by paths (``normalize --check PATH...``).
+
+    argparse hands ``vstape cassettes``'s positionals out in one go: paths after a flag
+    would be "unrecognized arguments" unless the flag takes them.
+    """
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: str | Sequence[object] | None,
+        option_string: str | None = None,
+    ) -> None:
+        setattr(namespace, self.dest, True)
+        given = [str(v) for v in values or ()]
+        namespace.paths = [*(getattr(namespace, "paths", None) or []), *given]
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -38,12 +58,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--per-file",
-        action="store_true",
+        nargs="*",
+        action=_FlagAndPaths,
+        default=False,
+        metavar="PATH",
         help="normalize: each cassette its own scope (default: a folder shares one numbering)",
     )
     parser.add_argument(
         "--check",
-        action="store_true",
+        nargs="*",
+        action=_FlagAndPaths,
+        default=False,
+        metavar="PATH",
         help="normalize: write nothing; exit 1 if a cassette is not normalized",
     )
 

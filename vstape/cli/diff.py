@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from pathlib import Path
 
 from vstape.cassettes.model import CassetteError
 from vstape.cli._cassette_sides import Scope, load_scope
@@ -84,18 +85,19 @@ def _load(label: str, raw: str) -> Scope:
 
 def run(args: argparse.Namespace) -> int:
     """Compare OLD with NEW; 0 equivalent, 1 different, 2 unusable input."""
-    try:
-        old, new = _load("OLD", args.old), _load("NEW", args.new)
-    except CassetteError as err:
-        print(f"vstape diff: {err}", file=sys.stderr)
-        return 2
-    if old.folder != new.folder:
-        file, folder = (args.old, args.new) if new.folder else (args.new, args.old)
+    kinds = {Path(p).is_dir() for p in (args.old, args.new) if Path(p).exists()}
+    if len(kinds) == 2:  # said before reading anything
+        file, folder = (args.new, args.old) if Path(args.old).is_dir() else (args.old, args.new)
         print(
             f"vstape diff: {file} is a cassette and {folder} a folder; compare two cassettes "
             "or two folders",
             file=sys.stderr,
         )
+        return 2
+    try:
+        old, new = _load("OLD", args.old), _load("NEW", args.new)
+    except CassetteError as err:
+        print(f"vstape diff: {err}", file=sys.stderr)
         return 2
     if old.folder and not old.items and not new.items:
         print(
