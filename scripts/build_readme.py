@@ -20,6 +20,7 @@ ORDER = [
     "faults.md",
     "replay-server.md",
     "ci.md",
+    "reviewing.md",
     "schemas.md",
     "performance.md",
     "guarantees.md",

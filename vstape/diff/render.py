@@ -16,8 +16,10 @@ import msgspec
 from vstape.diff.cassettes import Entry, FieldChange, Located, Report
 from vstape.diff.fields import MISSING
 
-__all__ = ["MAX_CHANGES", "MAX_MARKDOWN_CHARS", "as_json", "as_markdown", "as_text"]
+__all__ = ["MARKER", "MAX_CHANGES", "MAX_MARKDOWN_CHARS", "as_json", "as_markdown", "as_text"]
 
+MARKER = "<!-- vstape diff -->"
+"""The Markdown's first line: how a CI step finds its earlier comment to update it."""
 MAX_CHANGES = 20  # field changes listed per interaction (Markdown); the rest are counted
 MAX_MARKDOWN_CHARS = 60_000
 MAX_VALUE = 120  # characters of one value in the terminal and Markdown
@@ -180,7 +182,7 @@ def _fit(report: Report, budget: int) -> tuple[list[str], int]:
 
 def as_markdown(report: Report, old: str, new: str, *, limit: int = MAX_MARKDOWN_CHARS) -> str:
     """A pull-request comment: the verdict, a table per route, then each difference."""
-    head = [f"### vstape diff: {html.escape(summary(report))}", ""]
+    head = [MARKER, f"### vstape diff: {html.escape(summary(report))}", ""]
     head.append(f"{_code(old)} → {_code(new)}")
     if report.equivalent:
         head += ["", "No interaction was added, removed or changed (ids and times normalized)."]
