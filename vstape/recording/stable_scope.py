@@ -38,6 +38,8 @@ from vstape.replay.replayer import cassette_files
 __all__ = ["ScopeNormalizer"]
 
 Stat = tuple[int, int, int]
+COMPACT_BYTES = 1 << 20
+"""A journal this long is rewritten as the state it adds up to (one line per id and file)."""
 _AUTO = Path("auto")
 
 
@@ -78,6 +80,8 @@ class ScopeNormalizer:
         self.journal = Journal(self.scope, where) if where is not None else None
         self.recorder = StableRecorder(epoch=epoch)
         self.stats: dict[str, Stat] = {}
+        self.journaled: dict[str, str | None] = {}
+        """Id decisions the journal holds (what a compaction writes again)."""
         self.checked = False
 
     # -- the scope on disk -------------------------------------------------------------
@@ -108,10 +112,12 @@ class ScopeNormalizer:
         ids = self.recorder.ids
         for fact in facts:
             if "id" in fact:
-                if fact.get("as"):
-                    ids.learn(str(fact["id"]), str(fact["as"]))
-                elif fact["id"] not in ids.mapping:
-                    ids.foreign.add(str(fact["id"]))
+                real, chosen = str(fact["id"]), fact.get("as")
+                self.journaled[real] = str(chosen) if chosen else None
+                if chosen:
+                    ids.learn(real, str(chosen))
+                elif real not in ids.mapping:
+                    ids.foreign.add(real)
             elif "count" in fact and isinstance(fact["count"], dict):
                 for prefix, number in fact["count"].items():
                     if isinstance(number, int) and number > ids.counters.get(prefix, 0):
@@ -137,6 +143,7 @@ class ScopeNormalizer:
     def _forget(self) -> None:
         self.recorder = StableRecorder(epoch=self.epoch)
         self.stats = {}
+        self.journaled = {}
 
     def _reseed(self) -> None:
         """Drop the journal and read the scope's cassettes instead (see the module docstring)."""
@@ -160,11 +167,34 @@ class ScopeNormalizer:
                 facts.append({"file": key, "anchor": anchor})
         ids = self.recorder.ids
         facts += [{"id": ident, "as": None} for ident in sorted(ids.foreign)]
+        self.journaled = dict.fromkeys(ids.foreign)
         if ids.counters:
             facts.append({"count": dict(ids.counters)})
         ids.decided.clear()
         if self.journal is not None:
             self.journal.append(facts)
+
+    def _compact(self) -> None:
+        """Rewrite a journal grown past :data:`COMPACT_BYTES` as the state it adds up to.
+
+        The other writers see it shorter than they read it: a reset, after which they read
+        the compacted facts, which are everything they knew.
+        """
+        if self.journal is None:
+            return
+        ids = self.recorder.ids
+        facts: list[dict[str, Any]] = [
+            {"id": real, "as": chosen} for real, chosen in self.journaled.items()
+        ]
+        facts.append({"count": dict(ids.counters)})
+        for key, shift in sorted(self.recorder.times.items()):
+            if shift.offset is not None:
+                facts.append({"file": key, "offset": shift.offset})
+            if shift.anchor is not None:
+                facts.append({"file": key, "anchor": shift.anchor})
+        facts += [{"file": key, "stat": list(stat)} for key, stat in sorted(self.stats.items())]
+        self.journal.truncate()
+        self.journal.append(facts)
 
     def _check(self, path: Path) -> None:
         key = self.key(path)
@@ -227,6 +257,7 @@ class ScopeNormalizer:
             for ident in ids.decided
             if ident not in skip
         ]
+        self.journaled.update((fact["id"], fact["as"]) for fact in facts)
         ids.decided.clear()
         changed = {p: n for p, n in ids.counters.items() if counters.get(p) != n}
         if changed:
@@ -239,6 +270,8 @@ class ScopeNormalizer:
             facts.append({"file": key, "stat": list(stat)})
         if self.journal is not None:
             self.journal.append(facts)
+            if self.journal.position > COMPACT_BYTES:
+                self._compact()
 
     def real_of(self, placeholder: str) -> str | None:
         """The real id behind a placeholder, when this scope's memory knows it."""

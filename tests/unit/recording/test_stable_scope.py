@@ -14,6 +14,7 @@ from tests.workload import recorded
 from vstape.cassettes.io import dumps, load
 from vstape.cassettes.model import Cassette, Interaction
 from vstape.cassettes.writer import CassetteWriter
+from vstape.recording import stable_scope
 from vstape.recording.placeholders import is_placeholder
 from vstape.recording.stable import normalize_scope
 from vstape.recording.stable_scope import ScopeNormalizer
@@ -55,6 +56,25 @@ def test_a_later_process_continues_the_numbering_and_reuses_the_mapping(
     assert os.listdir(cassette.parent) == ["run.yaml"]  # nothing beside the cassette
     [journal] = list(journals.iterdir())
     assert stat.S_IMODE(journal.stat().st_mode) == 0o600
+
+
+def test_a_compacted_journal_still_continues_the_cassette(
+    tmp_path: Path, raw: list[Interaction], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rewritten as its state whenever it grows (here: past 300 bytes), the journal says the same."""
+    monkeypatch.setattr(stable_scope, "COMPACT_BYTES", 300)
+    cassette, journals = tmp_path / "run.yaml", tmp_path / "state"
+    journals.mkdir(mode=0o700)
+    first = ScopeNormalizer(cassette, journal_folder=journals)
+    _write(first, cassette, raw[:HALF])
+    first.close()
+    [journal] = list(journals.iterdir())
+    stats = [line for line in journal.read_text().splitlines() if '"stat"' in line]
+    assert len(stats) == 1  # compacted: one stat per file, not one per write
+    second = ScopeNormalizer(cassette, journal_folder=journals)
+    _write(second, cassette, raw[HALF:])
+    second.close()
+    assert dumps(load(cassette)) == dumps(Cassette(normalize_scope([raw])[0]))
 
 
 def test_without_a_journal_the_cassette_alone_continues(
