@@ -98,7 +98,7 @@ def test_one_changed_field_is_that_path_in_all_three_formats(cassettes: dict[str
     assert markdown.stdout.startswith(
         "<!-- vstape diff -->\n### vstape diff: 1 changed in 1 route(s)"
     )
-    assert "| `get_vector_store` | 0 | 0 | 1 |" in markdown.stdout
+    assert "| <code>get_vector_store</code> | 0 | 0 | 1 |" in markdown.stdout
     assert (
         "<code>response.body $.name: &quot;handbook-v2&quot; -&gt; &quot;edited by hand&quot;</code>"
         in markdown.stdout

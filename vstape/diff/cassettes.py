@@ -21,6 +21,7 @@ that change on every call (:data:`VOLATILE_HEADERS`), and timestamps within
 from __future__ import annotations
 
 import bisect
+import hashlib
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -154,8 +155,8 @@ def _decoded(body: Any) -> Any:
             return msgspec.json.decode(body)
         except (msgspec.DecodeError, RecursionError):
             pass
-    if isinstance(body, bytes):
-        return f"<{len(body)} bytes: {body[:16].hex()}...>" if body else ""
+    if isinstance(body, bytes):  # binary: compared by content, shown by size and digest
+        return f"<{len(body):,} bytes, sha256 {hashlib.sha256(body).hexdigest()[:16]}>"
     return body if body is not None else ""
 
 

@@ -15,6 +15,7 @@ import msgspec
 
 from vstape.diff.cassettes import Entry, FieldChange, Located, Report
 from vstape.diff.fields import MISSING
+from vstape.recording.normalize import UNDECODED
 
 __all__ = ["MARKER", "MAX_CHANGES", "MAX_MARKDOWN_CHARS", "as_json", "as_markdown", "as_text"]
 
@@ -27,10 +28,23 @@ SIGN = {"added": "+", "removed": "-", "changed": "~"}
 COLOUR = {"added": "32", "removed": "31", "changed": "33"}
 
 
+def _printable(value: Any) -> Any:
+    """``value`` with bytes that were not UTF-8 (surrogateescape) shown as ``\\xNN``."""
+    if isinstance(value, str):
+        if value.isascii() or UNDECODED.search(value) is None:
+            return value
+        return value.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    if isinstance(value, list):
+        return [_printable(v) for v in value]
+    if isinstance(value, dict):
+        return {_printable(k): _printable(v) for k, v in value.items()}
+    return value
+
+
 def _value(value: Any, limit: int = MAX_VALUE) -> str:
     if value is MISSING:
         return "(absent)"
-    text = msgspec.json.encode(value).decode("utf-8", "replace")
+    text = msgspec.json.encode(_printable(value)).decode("utf-8", "replace")
     return text if len(text) <= limit else f"{text[:limit]}... ({len(text) - limit:,} more)"
 
 
@@ -38,7 +52,7 @@ def _where(side: Located | None, files: int) -> str:
     if side is None:
         return ""
     name = f"{side.file} " if files > 1 and side.file else ""
-    return f"{name}#{side.index} {side.method} {side.target}"
+    return str(_printable(f"{name}#{side.index} {side.method} {side.target}"))
 
 
 def _headline(entry: Entry, files: int) -> str:
@@ -78,11 +92,11 @@ def as_text(report: Report, *, colour: bool = False) -> str:
 
     lines: list[str] = []
     for name in report.only_old:
-        lines.append(paint("31", f"- {name}: only in OLD"))
+        lines.append(paint("31", f"- {_printable(name)}: only in OLD"))
     for name in report.only_new:
-        lines.append(paint("32", f"+ {name}: only in NEW"))
+        lines.append(paint("32", f"+ {_printable(name)}: only in NEW"))
     for route, entries in report.by_route().items():
-        lines.append(paint("1", route))
+        lines.append(paint("1", str(_printable(route))))
         for entry in entries:
             sign = SIGN[entry.kind]
             lines.append(paint(COLOUR[entry.kind], f"  {sign} {_headline(entry, report.files)}"))
@@ -96,16 +110,21 @@ def as_text(report: Report, *, colour: bool = False) -> str:
 def _side(side: Located | None) -> dict[str, Any] | None:
     if side is None:
         return None
-    return {"file": side.file, "index": side.index, "method": side.method, "uri": side.uri}
+    return {
+        "file": _printable(side.file),
+        "index": side.index,
+        "method": _printable(side.method),
+        "uri": _printable(side.uri),
+    }
 
 
 def _change(change: FieldChange) -> dict[str, Any]:
     c = change.change
     out: dict[str, Any] = {"part": change.part, "path": c.path, "kind": c.kind}
     if c.old is not MISSING:
-        out["old"] = c.old
+        out["old"] = _printable(c.old)
     if c.new is not MISSING:
-        out["new"] = c.new
+        out["new"] = _printable(c.new)
     return out
 
 
@@ -124,14 +143,14 @@ def as_json(report: Report, old: str, new: str) -> str:
             **{k: counts[k] for k in ("added", "removed", "changed", "status")},
         },
         "routes": {
-            route: {k: sum(1 for e in entries if e.kind == k) for k in SIGN}
+            str(_printable(route)): {k: sum(1 for e in entries if e.kind == k) for k in SIGN}
             for route, entries in report.by_route().items()
         },
-        "only_old": report.only_old,
-        "only_new": report.only_new,
+        "only_old": _printable(report.only_old),
+        "only_new": _printable(report.only_new),
         "entries": [
             {
-                "route": e.route,
+                "route": _printable(e.route),
                 "kind": e.kind,
                 "old": _side(e.old),
                 "new": _side(e.new),
@@ -163,7 +182,8 @@ def _fit(report: Report, budget: int) -> tuple[list[str], int]:
     kept: list[str] = []
     used, left = 0, 0
     for route, entries in report.by_route().items():
-        section = [f"<details open><summary><b>{html.escape(route)}</b></summary>", ""]
+        title = html.escape(str(_printable(route)))
+        section = [f"<details open><summary><b>{title}</b></summary>", ""]
         shown = 0
         for entry in entries:
             block = _markdown_entry(entry, report.files)
@@ -190,11 +210,12 @@ def as_markdown(report: Report, old: str, new: str, *, limit: int = MAX_MARKDOWN
     head += ["", "| route | added | removed | changed |", "|---|---:|---:|---:|"]
     for route, entries in report.by_route().items():
         n = {k: sum(1 for e in entries if e.kind == k) for k in SIGN}
-        head.append(f"| `{route}` | {n['added']} | {n['removed']} | {n['changed']} |")
+        name = html.escape(str(_printable(route))).replace("|", "\\|")
+        head.append(f"| <code>{name}</code> | {n['added']} | {n['removed']} | {n['changed']} |")
     for name in report.only_old:
-        head.append(f"\nOnly in OLD: {_code(name)}")
+        head.append(f"\nOnly in OLD: {_code(str(_printable(name)))}")
     for name in report.only_new:
-        head.append(f"\nOnly in NEW: {_code(name)}")
+        head.append(f"\nOnly in NEW: {_code(str(_printable(name)))}")
     budget = limit - sum(len(line) + 1 for line in head) - 200
     kept, left = _fit(report, budget)
     lines = [*head, "", *kept]

@@ -16,7 +16,9 @@ longer ``[A-Za-z0-9_-]`` run).
 
 A placeholder is never rewritten again (idempotence), and its number is reserved, so new
 ids continue the numbering. ``canonical`` maps (``vstape diff``) renumber placeholders
-as well, so that two cassettes that differ only in their numbering compare equal.
+as well, from 1, counting a placeholder as issued wherever it shows up first (some
+recording issued it), so that two cassettes that differ only in their numbering compare
+equal.
 """
 
 from __future__ import annotations
