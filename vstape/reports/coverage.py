@@ -71,7 +71,7 @@ def derive_scenario(status: int, headers: dict[str, list[str]], body: bytes) -> 
         for s in CATALOG
         if s.status == status
         and s.kind in ("status", "body")
-        and (s.name == "html_error_page") == is_html
+        and (s.content_type == "text/html") == is_html
     ]
     for value, attribute in ((code, "error_code"), (kind, "error_type")):
         narrowed = [s for s in candidates if value and getattr(s, attribute) == value]
