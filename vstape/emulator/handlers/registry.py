@@ -43,8 +43,8 @@ def handles(route_name: str) -> Callable[[H], H]:
 
 
 def unhandled_routes(
-    handled: Collection[str] = HANDLERS.keys(),
-    table: Iterable[routes.Route] = routes.ROUTES,
+    handled: Collection[str] | None = None, table: Iterable[routes.Route] | None = None
 ) -> list[str]:
-    """The names of the routes of ``table`` that no handler answers, in table order."""
-    return [route.name for route in table if route.name not in handled]
+    """The routes of ``table`` (the route table) that ``handled`` (the registry) lacks."""
+    known = HANDLERS if handled is None else handled
+    return [r.name for r in (routes.ROUTES if table is None else table) if r.name not in known]
