@@ -9,7 +9,7 @@ from vstape.emulator import views
 from vstape.emulator.handlers import inputs
 from vstape.emulator.handlers.registry import Reply, handles
 from vstape.emulator.lifecycle import attach, poll_file, poll_headers
-from vstape.emulator.pagination import paginate
+from vstape.emulator.pagination import paginate_query
 from vstape.emulator.ranking import chunk_text
 from vstape.emulator.state import AttachedFile, Batch, EmulatorState, VectorStoreRecord
 from vstape.http import Request
@@ -43,14 +43,7 @@ def file_page(
             in_batch is None or attached.file.id in in_batch
         )
 
-    page = paginate(
-        store.files,
-        limit=query.limit,
-        order=query.order,
-        after=None if query.after is msgspec.UNSET else query.after,
-        before=None if query.before is msgspec.UNSET else query.before,
-        keep=keep,
-    )
+    page = paginate_query(store.files, query, keep)
     return views.page([views.vector_store_file(a) for a in page.items], page.has_more)
 
 

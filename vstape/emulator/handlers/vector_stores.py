@@ -9,7 +9,7 @@ from vstape.emulator import views
 from vstape.emulator.handlers import inputs
 from vstape.emulator.handlers.registry import Reply, handles
 from vstape.emulator.lifecycle import attach
-from vstape.emulator.pagination import paginate
+from vstape.emulator.pagination import paginate_query
 from vstape.emulator.state import EmulatorState, VectorStoreRecord
 from vstape.http import Request
 
@@ -44,13 +44,7 @@ def create_vector_store(state: EmulatorState, request: Request) -> Reply:
 def list_vector_stores(state: EmulatorState, request: Request) -> Reply:
     """A page of stores (``limit``, ``order``, ``after``, ``before``)."""
     query = inputs.query(request, s.ListQuery)
-    page = paginate(
-        state.stores,
-        limit=query.limit,
-        order=query.order,
-        after=None if query.after is msgspec.UNSET else query.after,
-        before=None if query.before is msgspec.UNSET else query.before,
-    )
+    page = paginate_query(state.stores, query)
     now = state.now()
     return Reply(views.page([views.vector_store(v, now) for v in page.items], page.has_more))
 
