@@ -70,18 +70,18 @@ def test_the_handlers_are_exactly_the_routes() -> None:
 
 def test_a_route_without_a_handler_is_named() -> None:
     """A route added to the table alone is listed, and the emulator refuses to be imported."""
-    stats = Route("get_vector_store_stats", "GET", VS + "/stats", s.VectorStore)
-    assert unhandled_routes(HANDLERS, (*ROUTES, stats)) == ["get_vector_store_stats"]
+    stats = Route("get_vector_store_unhandled", "GET", VS + "/unhandled", s.VectorStore)
+    assert unhandled_routes(HANDLERS, (*ROUTES, stats)) == ["get_vector_store_unhandled"]
     assert unhandled_routes(set(HANDLERS) - {"get_file"}) == ["get_file"]
     added = (
         "from vstape.api import routes, schemas; "
-        "routes.ROUTES += (routes.Route('get_vector_store_stats', 'GET', routes.VS + '/stats', "
+        "routes.ROUTES += (routes.Route('get_vector_store_unhandled', 'GET', routes.VS + '/unhandled', "
         "schemas.VectorStore),); "
         "import vstape.emulator"
     )
     done = subprocess.run([sys.executable, "-c", added], capture_output=True, text=True, timeout=60)
     assert done.returncode != 0
-    assert "ImportError: routes with no emulator handler: get_vector_store_stats" in done.stderr
+    assert "ImportError: routes with no emulator handler: get_vector_store_unhandled" in done.stderr
 
 
 def test_a_handler_for_an_unknown_route_fails_at_once() -> None:
