@@ -30,7 +30,7 @@ from vstape.cassettes.io import (
 )
 from vstape.faults.catalog import CATALOG, scenarios_for
 from vstape.reports.coverage import derive_scenario
-from vstape.reports.coverage_html import COVERED_RGB, UNCOVERED_RGB
+from vstape.reports.html import COVERED_RGB, UNCOVERED_RGB
 
 API = "https://api.openai.com/v1"
 JSON = {"content-type": ["application/json"]}
