@@ -18,6 +18,7 @@ from pathlib import Path
 
 from vstape.cassettes.shipped import shipped_dir
 from vstape.docs import readme_path
+from vstape.reports.text import aligned
 
 
 def locations() -> dict[str, Path]:
@@ -49,7 +50,5 @@ def run(args: argparse.Namespace) -> int:
     if args.what:
         print(found[args.what])
         return 0
-    width = max(len(name) for name in found)
-    for name, path in found.items():
-        print(f"{name:<{width}}  {path}")
+    print("\n".join(aligned([(name, str(path)) for name, path in found.items()])))
     return 0
