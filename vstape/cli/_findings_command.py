@@ -6,7 +6,8 @@ however big the file), turns an unusable one into a finding and exit 2 (never a
 traceback), prints the terminal lines and the summary, writes ``--json`` / ``--junit`` /
 ``--sarif``, and picks the exit status: 0 clean, 1 findings, 2 unusable input (a path
 holding no cassette or a cassette with no interactions too, unless ``--allow-empty``) or
-a report that cannot be written.
+a report that cannot be written. ``vstape coverage`` uses its ``--allow-empty`` and
+:func:`write_reports` too.
 """
 
 from __future__ import annotations
