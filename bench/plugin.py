@@ -46,7 +46,8 @@ def make_suite(folder: Path) -> None:
     import httpx2
     from openai import OpenAI
 
-    from vstape.cassettes.io import Cassette, dump
+    from vstape.cassettes.io import dump
+    from vstape.cassettes.model import Cassette
     from vstape.emulator import Emulator
     from vstape.emulator.transport import EmulatorTransport
     from vstape.recording.interaction import Exchange, RecordPolicy, to_interaction

@@ -21,7 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from bench._common import figure
-from vstape.cassettes.io import Cassette, Interaction, Request, Response, ResponseBody, Status, dump
+from vstape.cassettes.io import dump
+from vstape.cassettes.model import Cassette, Interaction, Request, Response, ResponseBody, Status
 
 SIZES = (100, 1_000, 10_000)
 ROUNDS = 3

@@ -28,7 +28,7 @@ from typing import Any
 
 from mitmproxy import ctx, exceptions, http
 
-from vstape.cassettes.io import Interaction
+from vstape.cassettes.model import Interaction
 from vstape.cassettes.writer import CassetteWriter, GroupCommitter
 from vstape.recording.interaction import to_interaction
 from vstape.reports.run import RecordingTally

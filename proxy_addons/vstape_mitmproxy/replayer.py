@@ -17,7 +17,7 @@ import logging
 
 from mitmproxy import http
 
-from vstape.cassettes.io import header_bytes
+from vstape.cassettes.binary import header_bytes
 from vstape.recording.redact import scrub_text
 from vstape.replay.replayer import Replayer
 from vstape_mitmproxy.faults import META

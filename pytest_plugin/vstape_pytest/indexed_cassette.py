@@ -30,7 +30,7 @@ from vcr.persisters.filesystem import CassetteDecodeError, CassetteNotFoundError
 from vcr.record_mode import RecordMode
 from vcr.request import Request as VcrRequest
 
-from vstape.cassettes.io import CassetteError
+from vstape.cassettes.model import CassetteError
 from vstape.replay.index import ReplayIndex, describe_unused, fast_forward
 from vstape.replay.matching import RequestKey, by_route, request_key
 from vstape_pytest import played, replayed, traffic

@@ -12,7 +12,9 @@ from typing import Any
 from vcr.request import HeadersDict
 from vcr.request import Request as VcrRequest
 
-from vstape.cassettes.io import Cassette, InteractionMeta, load, wire_headers
+from vstape.cassettes.binary import wire_headers
+from vstape.cassettes.io import load
+from vstape.cassettes.model import Cassette, InteractionMeta
 
 
 class LoadedRequest(VcrRequest):  # type: ignore[misc]

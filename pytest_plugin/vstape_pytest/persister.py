@@ -27,18 +27,9 @@ from vcr.serialize import deserialize
 from vcr.serializers import compat, jsonserializer, yamlserializer
 
 from vstape.api import scope
-from vstape.cassettes.io import (
-    Cassette,
-    CassetteError,
-    InteractionMeta,
-    assemble,
-    dump_item,
-    format_of,
-    loads,
-    read_bytes,
-    write_atomic,
-)
+from vstape.cassettes.io import assemble, dump_item, format_of, loads, read_bytes, write_atomic
 from vstape.cassettes.locks import cassette_lock
+from vstape.cassettes.model import Cassette, CassetteError, InteractionMeta
 from vstape.recording.interaction import Exchange, RecordPolicy, to_interaction
 from vstape.replay.matching import split_uri
 from vstape_pytest import traffic

@@ -43,7 +43,8 @@ def finish_worker(target: Path, worker: str) -> None:
 
 def finish(target: Path) -> int:
     """Merge every worker's notes with this process's and write the cassette; returns its size."""
-    from vstape.cassettes.io import Cassette, CassetteError, dump, load
+    from vstape.cassettes.io import dump, load
+    from vstape.cassettes.model import Cassette, CassetteError
 
     played = set(PLAYED)
     for part in _parts(target):

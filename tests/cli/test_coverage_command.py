@@ -12,7 +12,8 @@ from pathlib import Path
 
 from tests.procs import ROOT, VSTAPE
 from vstape.api.routes import ROUTES
-from vstape.cassettes.io import (
+from vstape.cassettes.io import dump
+from vstape.cassettes.model import (
     Cassette,
     Interaction,
     InteractionMeta,
@@ -20,7 +21,6 @@ from vstape.cassettes.io import (
     Response,
     ResponseBody,
     Status,
-    dump,
 )
 from vstape.faults.catalog import CATALOG, scenarios_for
 

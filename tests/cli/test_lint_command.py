@@ -6,7 +6,8 @@ import subprocess
 from pathlib import Path
 
 from tests.procs import ROOT, VSTAPE
-from vstape.cassettes.io import Cassette, Interaction, Request, Response, ResponseBody, Status, dump
+from vstape.cassettes.io import dump
+from vstape.cassettes.model import Cassette, Interaction, Request, Response, ResponseBody, Status
 from vstape.reports.lint import lint
 
 

@@ -18,16 +18,8 @@ from junitparser import Error, Failure, JUnitXml, TestSuite
 
 from tests.procs import ROOT, VSTAPE
 from vstape import __version__
-from vstape.cassettes.io import (
-    Cassette,
-    Interaction,
-    Request,
-    Response,
-    ResponseBody,
-    Status,
-    dump,
-    load,
-)
+from vstape.cassettes.io import dump, load
+from vstape.cassettes.model import Cassette, Interaction, Request, Response, ResponseBody, Status
 from vstape.reports import sarif
 from vstape.reports.findings import Finding, Report, interaction_lines
 from vstape.reports.sarif import artifact_uri

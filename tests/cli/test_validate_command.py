@@ -8,7 +8,8 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from tests.procs import ROOT, VSTAPE
-from vstape.cassettes.io import InteractionMeta, dump, load
+from vstape.cassettes.io import dump, load
+from vstape.cassettes.model import InteractionMeta
 
 
 def _validate(*args: str) -> subprocess.CompletedProcess[str]:

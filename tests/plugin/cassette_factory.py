@@ -13,7 +13,8 @@ from typing import Any
 import httpx2
 from openai import OpenAI
 
-from vstape.cassettes.io import Cassette, Interaction, dump
+from vstape.cassettes.io import dump
+from vstape.cassettes.model import Cassette, Interaction
 from vstape.emulator import Emulator
 from vstape.emulator.transport import EmulatorTransport
 from vstape.recording.interaction import Exchange, RecordPolicy, to_interaction

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from vstape.cassettes.io import Cassette, dump, load
+from vstape.cassettes.io import dump, load
+from vstape.cassettes.model import Cassette
 from vstape.recording.interaction import Exchange, RecordPolicy, to_interaction
 
 RAW = b"\xff\xfe caf\xc3\xa9 \x80"

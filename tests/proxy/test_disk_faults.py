@@ -29,7 +29,8 @@ from vcr.persisters.filesystem import FilesystemPersister
 from vcr.serializers import yamlserializer
 
 from tests.procs import VSTAPE, vstape_server
-from vstape.cassettes.io import Interaction, Request, Response, ResponseBody, Status, load
+from vstape.cassettes.io import load
+from vstape.cassettes.model import Interaction, Request, Response, ResponseBody, Status
 from vstape.cassettes.writer import CassetteWriteError, CassetteWriter
 
 SIZE = "64k"

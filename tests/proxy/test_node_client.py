@@ -30,7 +30,8 @@ import pytest
 from openai import OpenAI
 
 from tests.procs import ROOT, vstape_server
-from vstape.cassettes.io import Interaction, InteractionMeta, load
+from vstape.cassettes.io import load
+from vstape.cassettes.model import Interaction, InteractionMeta
 from vstape.replay.matching import request_key
 
 # The newest major that still runs on Node 20: openai 7.x declares engines node >= 22,

@@ -22,7 +22,8 @@ from vcr.persisters.filesystem import FilesystemPersister
 from vcr.serializers import yamlserializer
 
 from tests.procs import vstape_server
-from vstape.cassettes.io import header_bytes, load
+from vstape.cassettes.binary import header_bytes
+from vstape.cassettes.io import load
 
 WEIRD_HEADER = b"caf\xe9 \xff\xfe"  # Latin-1 and plain invalid UTF-8
 BINARY_BODY = b"\x00\xff\xfe binary \x80\x81"

@@ -1,1 +1,1 @@
-"""tests/unit."""
+"""Unit tests of the core, one folder per core subpackage."""

@@ -1,7 +1,4 @@
-"""The cassette model (vcrpy's format, version 1), safe loading and atomic dumping.
-
-A cassette is a Struct, so every cassette is validated as it loads: a malformed one is
-refused with the file, the line (YAML) or the JSON path, and how to fix it.
+"""Cassettes on disk: safe loading, atomic dumping, appendable items.
 
 Formats, chosen by the file suffix:
 
@@ -10,195 +7,44 @@ Formats, chosen by the file suffix:
 - ``.json``: the same document as JSON, loaded with msgspec (10-60x faster than YAML),
   for large suites.
 
-vstape keeps its own per-interaction record under the key ``vstape`` (route, verdict,
-violations, scenario, fault); stock vcrpy ignores unknown interaction keys.
-
-Bytes that are not UTF-8 are kept, never dropped or replaced: a body as bytes, a header
-value as text holding them as ``surrogateescape`` code points (what mitmproxy and
-``os.fsdecode`` use, so ``value.encode("utf-8", "surrogateescape")`` gives the bytes back).
-YAML stores both as ``!!binary`` (as vcrpy does for bodies; stock vcrpy loads them as
-bytes); JSON stores them as base64 and lists where in ``vstape.binary``.
+Every cassette is validated as it loads (:mod:`vstape.cassettes.model`): a malformed one
+is refused with the file, the line (YAML) or the JSON path, and how to fix it. Bytes that
+are not UTF-8 round-trip through both formats (:mod:`vstape.cassettes.binary`).
 """
 
 from __future__ import annotations
 
-import base64
 import os
 import re
 import stat
 import tempfile
-from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
 import msgspec
 import yaml
-from msgspec import UNSET, UnsetType
 
-from vstape.cassettes import yaml_emit as yaml_fast
+from vstape.cassettes.binary import for_json, from_json, header_bytes, is_utf8, text_headers
 from vstape.cassettes.locks import hashed_name
+from vstape.cassettes.model import Cassette, CassetteError, Format, Interaction
 
 __all__ = [
-    "Cassette",
-    "CassetteError",
-    "Interaction",
-    "InteractionMeta",
-    "Request",
-    "Response",
-    "ResponseBody",
-    "Status",
+    "MAX_ALIASES",
+    "MAX_BYTES",
+    "assemble",
+    "check_file",
     "dump",
+    "dump_item",
     "dumps",
+    "format_of",
     "load",
     "loads",
     "read_bytes",
     "write_atomic",
 ]
 
-Headers = dict[str, list[str]]
-"""Header name -> values; each value is text (non-UTF-8 bytes as surrogateescape code points)."""
-Verdict = Literal["ok", "drift", "invalid", "unchecked"]
-Format = Literal["yaml", "json"]
-
 MAX_ALIASES = 64
 MAX_BYTES = 1 << 30
-
-
-class CassetteError(ValueError):
-    """A cassette that cannot be used: says which file, where, what and how to fix it."""
-
-
-class Request(msgspec.Struct):
-    """A recorded request, as vcrpy stores it (``body``: text, ``!!binary`` bytes or null)."""
-
-    method: str
-    uri: str
-    body: Any = None
-    headers: Headers = msgspec.field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        if self.body is not None and not isinstance(self.body, (str, bytes)):
-            kind = type(self.body).__name__
-            raise ValueError(f"request.body must be text, !!binary or null, got {kind}")
-
-
-class Status(msgspec.Struct):
-    """HTTP status code and reason phrase."""
-
-    code: int
-    message: str = ""
-
-
-class ResponseBody(msgspec.Struct):
-    """Response body: text, or bytes when it is not UTF-8 (``!!binary`` in YAML)."""
-
-    string: Any = ""
-    # JSON cassettes only: the body was binary and ``string`` holds base64.
-    encoding: Literal["base64"] | UnsetType = UNSET
-
-    def __post_init__(self) -> None:
-        if not isinstance(self.string, (str, bytes)):
-            raise ValueError(
-                f"body.string must be text or !!binary, got {type(self.string).__name__}"
-            )
-
-    @property
-    def bytes(self) -> bytes:
-        """The body as bytes."""
-        if isinstance(self.string, bytes):
-            return bytes(self.string)
-        if self.encoding == "base64":
-            return base64.b64decode(self.string)
-        return str(self.string).encode("utf-8")
-
-
-class Response(msgspec.Struct):
-    """A recorded response, as vcrpy stores it."""
-
-    status: Status
-    headers: Headers = msgspec.field(default_factory=dict)
-    body: ResponseBody = msgspec.field(default_factory=ResponseBody)
-
-
-def text_headers(item: Any) -> Any:
-    """A loaded YAML interaction with its ``!!binary`` header values as text (surrogateescape).
-
-    Runs before the document is converted to Structs; any other shape is left as it is,
-    for the conversion to refuse with its path.
-    """
-    if not isinstance(item, dict):
-        return item
-    for side in ("request", "response"):
-        part = item.get(side)
-        headers = part.get("headers") if isinstance(part, dict) else None
-        if not isinstance(headers, dict):
-            continue
-        for values in headers.values():
-            if isinstance(values, list):
-                for position, value in enumerate(values):
-                    if isinstance(value, bytes):
-                        values[position] = value.decode("utf-8", "surrogateescape")
-    return item
-
-
-def header_bytes(value: str) -> bytes:
-    """A header value as the bytes that were on the wire."""
-    return value.encode("utf-8", "surrogateescape")
-
-
-def wire_headers(headers: dict[str, list[str]]) -> Mapping[str, Sequence[str | bytes]]:
-    """Headers as a client library takes them: a value that was not UTF-8 on the wire is
-    given back as its original bytes (httpx would refuse the surrogate text)."""
-    if all(value.isascii() for values in headers.values() for value in values):
-        return headers
-    return {
-        name: [value if _is_utf8(value) else header_bytes(value) for value in values]
-        for name, values in headers.items()
-    }
-
-
-def _is_utf8(text: str) -> bool:
-    if text.isascii():
-        return True
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
-class InteractionMeta(msgspec.Struct, omit_defaults=True):
-    """vstape's own record of an interaction (ignored by stock vcrpy)."""
-
-    route: str | None = None
-    verdict: Verdict = "unchecked"
-    violations: list[str] = msgspec.field(default_factory=list)
-    scenario: str | None = None
-    fault: str | None = None
-    recorded_at: str | None = None
-    duration_ms: float | None = None
-    binary: list[str] = msgspec.field(default_factory=list)
-    """JSON cassettes only: where base64 stands for bytes (``request.body``,
-    ``request.headers.<i>.<name>``: the i-th value of that header)."""
-
-
-class Interaction(msgspec.Struct, omit_defaults=True):
-    """One request and the response it got."""
-
-    request: Request
-    response: Response
-    vstape: InteractionMeta | UnsetType = UNSET
-
-
-class Cassette(msgspec.Struct, forbid_unknown_fields=True):
-    """A vcrpy cassette, version 1."""
-
-    interactions: list[Interaction] = msgspec.field(default_factory=list)
-    version: int = 1
-
-    def __post_init__(self) -> None:
-        if self.version != 1:
-            raise ValueError(f"unsupported cassette version {self.version}; vcrpy writes 1")
 
 
 # -- loading ----------------------------------------------------------------------------
@@ -272,7 +118,7 @@ def loads(
         raise CassetteError(_too_big(where, len(data)))
     try:
         if fmt == "json":
-            return _from_json(msgspec.json.decode(data, type=Cassette), where)
+            return from_json(msgspec.json.decode(data, type=Cassette), where)
         document = _yaml_document(data, where)
         if document is None:
             return Cassette()
@@ -364,85 +210,10 @@ def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
 _Dumper.add_representer(str, _represent_str)
 
 
-def _b64(data: bytes) -> str:
-    return base64.b64encode(data).decode("ascii")
-
-
-def _json_headers(headers: Headers, side: str, marks: list[str]) -> Headers:
-    if all(_is_utf8(v) for values in headers.values() for v in values):
-        return headers
-    out: Headers = {}
-    for name, values in headers.items():
-        out[name] = []
-        for position, value in enumerate(values):
-            if _is_utf8(value):
-                out[name].append(value)
-            else:
-                out[name].append(_b64(header_bytes(value)))
-                marks.append(f"{side}.headers.{position}.{name}")
-    return out
-
-
-def _json_item(item: Interaction) -> Interaction:
-    """One interaction with its bytes as base64 (and where, in ``vstape.binary``)."""
-    request, response = item.request, item.response
-    marks: list[str] = []
-    body = response.body
-    if isinstance(body.string, bytes):
-        body = ResponseBody(_b64(body.string), encoding="base64")
-    request_body = request.body
-    if isinstance(request_body, bytes):
-        request_body = _b64(request_body)
-        marks.append("request.body")
-    request = msgspec.structs.replace(
-        request, body=request_body, headers=_json_headers(request.headers, "request", marks)
-    )
-    response = msgspec.structs.replace(
-        response, body=body, headers=_json_headers(response.headers, "response", marks)
-    )
-    meta = item.vstape
-    if marks:
-        meta = msgspec.structs.replace(
-            meta if isinstance(meta, InteractionMeta) else InteractionMeta(), binary=marks
-        )
-    return Interaction(request, response, meta)
-
-
-def _for_json(cassette: Cassette) -> Cassette:
-    return Cassette(interactions=[_json_item(i) for i in cassette.interactions], version=1)
-
-
-def _from_json(cassette: Cassette, where: str) -> Cassette:
-    """Bytes back where ``vstape.binary`` says base64 stands for them."""
-    for index, item in enumerate(cassette.interactions):
-        if not isinstance(item.vstape, InteractionMeta) or not item.vstape.binary:
-            continue
-        for mark in item.vstape.binary:
-            try:
-                side, _, rest = mark.partition(".")
-                if mark == "request.body":
-                    item.request.body = base64.b64decode(str(item.request.body), validate=True)
-                    continue
-                kind, position, name = rest.split(".", 2)
-                owner = item.request if side == "request" else item.response
-                if side not in ("request", "response") or kind != "headers":
-                    raise ValueError(mark)
-                values = owner.headers[name]
-                raw = base64.b64decode(values[int(position)], validate=True)
-                values[int(position)] = raw.decode("utf-8", "surrogateescape")
-            except (ValueError, KeyError, IndexError, TypeError) as err:
-                raise CassetteError(
-                    f"{where}: interaction {index}: vstape.binary names {mark!r}, which is not "
-                    f"base64 there ({type(err).__name__}); the file was edited by hand - re-record it"
-                ) from None
-        item.vstape.binary = []
-    return cassette
-
-
 def dumps(cassette: Cassette, *, fmt: Literal["yaml", "json"] = "yaml") -> bytes:
     """Serialize a cassette (stable key order)."""
     if fmt == "json":
-        return msgspec.json.format(msgspec.json.encode(_for_json(cassette)), indent=1) + b"\n"
+        return msgspec.json.format(msgspec.json.encode(for_json(cassette)), indent=1) + b"\n"
     if cassette.version == 1:  # the items joined are the same bytes as the whole document
         return assemble([dump_item(i) for i in cassette.interactions])
     document = msgspec.to_builtins(cassette, builtin_types=(bytes,))
@@ -495,16 +266,13 @@ def dump(cassette: Cassette, path: str | os.PathLike[str]) -> None:
 def dump_item(interaction: Interaction, fmt: Format = "yaml") -> bytes:
     """One interaction serialized so that :func:`assemble` can join many into a cassette."""
     if fmt == "json":
-        return msgspec.json.encode(_for_json(Cassette([interaction])).interactions[0])
+        return msgspec.json.encode(for_json(Cassette([interaction])).interactions[0])
     item = msgspec.to_builtins(interaction, builtin_types=(bytes,))
     for side in ("request", "response"):
         for values in item[side]["headers"].values():
             for position, value in enumerate(values):
-                if not _is_utf8(value):  # written as !!binary: the exact bytes, for vcrpy too
+                if not is_utf8(value):  # written as !!binary: the exact bytes, for vcrpy too
                     values[position] = header_bytes(value)
-    fast = yaml_fast.dump_item(item)  # PyYAML's bytes, written directly (or None: unsure)
-    if fast is not None:
-        return fast
     text: str = yaml.dump([item], Dumper=_Dumper, sort_keys=True, allow_unicode=True, width=1 << 16)
     # A text ending in blank lines is a `|+` block, after which PyYAML closes the document
     # with `...`: joined with the next item, that marker would end the cassette there.

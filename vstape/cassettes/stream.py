@@ -31,12 +31,10 @@ import msgspec
 import yaml
 
 from vstape.cassettes import yaml_read as yaml_fast_read
+from vstape.cassettes.binary import text_headers
 from vstape.cassettes.io import (
     _ALIAS_HINT,
     MAX_ALIASES,
-    Cassette,
-    CassetteError,
-    Interaction,
     _count_aliases,
     _yaml_document,
     _yaml_error,
@@ -44,8 +42,8 @@ from vstape.cassettes.io import (
     format_of,
     loads,
     read_bytes,
-    text_headers,
 )
+from vstape.cassettes.model import Cassette, CassetteError, Interaction
 from vstape.reports.findings import interaction_lines
 
 __all__ = ["Progress", "iter_interactions"]

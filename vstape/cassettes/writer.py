@@ -25,8 +25,9 @@ import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from vstape.cassettes.io import Interaction, assemble, dump_item, format_of, load, write_atomic
+from vstape.cassettes.io import assemble, dump_item, format_of, load, write_atomic
 from vstape.cassettes.locks import cassette_lock
+from vstape.cassettes.model import Interaction
 
 APPENDABLE_HEAD = b"version: 1\ninteractions:\n"
 

@@ -17,7 +17,8 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from vstape.cassettes.io import CassetteError, Interaction, check_file, write_atomic
+from vstape.cassettes.io import check_file, write_atomic
+from vstape.cassettes.model import CassetteError, Interaction
 from vstape.cassettes.stream import iter_interactions
 from vstape.cli import _progress as progress
 from vstape.replay.replayer import cassette_files, no_interactions

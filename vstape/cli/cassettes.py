@@ -35,8 +35,9 @@ from typing import Any
 import msgspec
 
 from vstape.api.routes import ROUTES, Route
-from vstape.cassettes.io import Cassette, CassetteError, Interaction, InteractionMeta, dump, load
+from vstape.cassettes.io import dump, load
 from vstape.cassettes.locks import hashed_name
+from vstape.cassettes.model import Cassette, CassetteError, Interaction, InteractionMeta
 from vstape.cassettes.shipped import installed, shipped_dir, shipped_path
 from vstape.cli import _needs as needs
 from vstape.cli import _proxy_process as proxy_process

@@ -17,7 +17,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from vstape.cassettes.io import CassetteError
+from vstape.cassettes.model import CassetteError
 from vstape.cassettes.stream import iter_interactions
 from vstape.cli._findings_command import add_allow_empty, write_reports
 from vstape.replay.replayer import cassette_files, no_interactions

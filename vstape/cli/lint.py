@@ -14,7 +14,7 @@ from __future__ import annotations
 import argparse
 
 from vstape.api.routes import match
-from vstape.cassettes.io import Interaction
+from vstape.cassettes.model import Interaction
 from vstape.cli import _findings_command as findings_cli
 from vstape.http import path_of
 from vstape.reports.findings import Finding, Rule

@@ -61,7 +61,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Load the cassettes, then serve until SIGINT/SIGTERM."""
-    from vstape.cassettes.io import CassetteError
+    from vstape.cassettes.model import CassetteError
     from vstape.replay.replayer import Replayer
     from vstape_mitmproxy.faults import FaultEnactor, FaultInjector
     from vstape_mitmproxy.replayer import ReplayerAddon

@@ -21,7 +21,7 @@ import argparse
 from msgspec import UNSET
 
 from vstape.api.routes import match
-from vstape.cassettes.io import Interaction
+from vstape.cassettes.model import Interaction
 from vstape.cli import _findings_command as findings_cli
 from vstape.faults.catalog import breaks_body
 from vstape.http import path_of

@@ -18,7 +18,7 @@ from typing import Any
 import msgspec
 
 from vstape.api.routes import match
-from vstape.cassettes.io import (
+from vstape.cassettes.model import (
     Interaction,
     InteractionMeta,
     Request,

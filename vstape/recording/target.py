@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from vstape.api.routes import ROUTES
-from vstape.cassettes.io import CassetteError
+from vstape.cassettes.model import CassetteError
 from vstape.cassettes.stream import iter_interactions
 
 SUFFIXES = (".yaml", ".yml", ".json")

@@ -13,11 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import msgspec
-
-from vstape.api.schemas import Error, ErrorResponse
-from vstape.cassettes.io import CassetteError, Interaction, InteractionMeta, load
+from vstape.cassettes.io import load
+from vstape.cassettes.model import CassetteError, Interaction, InteractionMeta
 from vstape.faults.catalog import CATALOG
+from vstape.http import Response, error_body
 from vstape.replay.index import Exhausted, ReplayIndex, fast_forward
 from vstape.replay.matching import Match, RequestKey, by_route, request_key
 
@@ -27,14 +26,10 @@ FRAMING = frozenset({"content-length", "transfer-encoding", "connection", "keep-
 RERECORD = "record it with `vstape record --cassette FILE` and restart `vstape replay`"
 
 
-@dataclass(frozen=True)
-class Answer:
-    """What to send back: a response, or a transport fault to simulate."""
+@dataclass(frozen=True, slots=True)
+class Answer(Response):
+    """What to send back: a response, or a transport fault to simulate instead of it."""
 
-    status: int
-    reason: str
-    headers: list[tuple[str, str]]
-    body: bytes
     fault: str | None = None  # one of TRANSPORT_FAULTS
     miss: bool = False
 
@@ -124,19 +119,10 @@ class Replayer:
                 else f"the {len(self.files)} cassettes served"
             )
             message = self.index.explain_miss(key, where, RERECORD, self.label)
-            envelope = ErrorResponse(
-                Error(
-                    message=message,
-                    type="invalid_request_error",
-                    param=None,
-                    code="vstape_no_recording",
-                )
-            )
             return Answer(
                 404,
-                "Not Found",
                 [("content-type", "application/json"), ("x-vstape-miss", "true")],
-                msgspec.json.encode(envelope),
+                error_body(message, "invalid_request_error", None, "vstape_no_recording"),
                 miss=True,
             )
         item = self.interactions[index]
@@ -151,9 +137,9 @@ class Replayer:
         fault = meta.fault if meta.fault in TRANSPORT_FAULTS else None
         return Answer(
             item.response.status.code,
-            item.response.status.message,
             pairs,
             item.response.body.bytes,
+            item.response.status.message,
             fault=fault,
         )
 

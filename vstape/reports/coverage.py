@@ -20,7 +20,7 @@ import msgspec
 from msgspec import UNSET
 
 from vstape.api.routes import ROUTES, match
-from vstape.cassettes.io import Interaction
+from vstape.cassettes.model import Interaction
 from vstape.faults.catalog import BY_SCENARIO, CATALOG, scenarios_for
 from vstape.http import header, path_of
 

@@ -14,7 +14,8 @@ from pathlib import Path
 from urllib.parse import parse_qsl
 
 from vstape.api.routes import is_vector_store_path, match
-from vstape.cassettes.io import Interaction, load
+from vstape.cassettes.io import load
+from vstape.cassettes.model import Interaction
 from vstape.http import path_of
 from vstape.recording import normalize, redact
 

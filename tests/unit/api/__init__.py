@@ -1,1 +1,1 @@
-"""tests/unit/api."""
+"""Unit tests of vstape.api."""

@@ -1,1 +1,1 @@
-"""tests/unit/cassettes."""
+"""Unit tests of vstape.cassettes."""

@@ -27,18 +27,14 @@ import pytest
 
 from tests.procs import ROOT, VSTAPE
 from vstape.cassettes import io as cassettes
-from vstape.cassettes.io import (
-    MAX_BYTES,
+from vstape.cassettes.io import MAX_BYTES, assemble, dump_item, load, loads
+from vstape.cassettes.model import (
     CassetteError,
     Interaction,
     Request,
     Response,
     ResponseBody,
     Status,
-    assemble,
-    dump_item,
-    load,
-    loads,
 )
 from vstape.replay.replayer import Replayer
 

@@ -9,7 +9,8 @@ import pytest
 from vcr.persisters.filesystem import FilesystemPersister
 from vcr.serializers import yamlserializer
 
-from vstape.cassettes.io import (
+from vstape.cassettes.io import dump, load
+from vstape.cassettes.model import (
     Cassette,
     CassetteError,
     Interaction,
@@ -18,8 +19,6 @@ from vstape.cassettes.io import (
     Response,
     ResponseBody,
     Status,
-    dump,
-    load,
 )
 
 

@@ -17,7 +17,9 @@ from hypothesis import strategies as st
 from vcr.persisters.filesystem import FilesystemPersister
 from vcr.serializers import yamlserializer
 
-from vstape.cassettes.io import Cassette, assemble, dump, dump_item, header_bytes, load, loads
+from vstape.cassettes.binary import header_bytes
+from vstape.cassettes.io import assemble, dump, dump_item, load, loads
+from vstape.cassettes.model import Cassette
 from vstape.cassettes.writer import CassetteWriter
 from vstape.recording.interaction import Exchange, RecordPolicy, to_interaction
 from vstape.replay.matching import request_key

@@ -21,7 +21,8 @@ import pytest
 from tests.procs import ROOT
 from tests.unit.cassettes.test_hostile import CASES, Hostile, _write
 from vstape.api.routes import ROUTES
-from vstape.cassettes.io import CassetteError, dump_item, format_of, load, read_bytes
+from vstape.cassettes.io import dump_item, format_of, load, read_bytes
+from vstape.cassettes.model import CassetteError
 from vstape.cassettes.shipped import shipped_path
 from vstape.cassettes.stream import iter_interactions
 from vstape.cassettes.writer import APPENDABLE_HEAD

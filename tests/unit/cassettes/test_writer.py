@@ -9,16 +9,8 @@ import pytest
 from vcr.persisters.filesystem import FilesystemPersister
 from vcr.serializers import yamlserializer
 
-from vstape.cassettes.io import (
-    Cassette,
-    Interaction,
-    Request,
-    Response,
-    ResponseBody,
-    Status,
-    dump,
-    load,
-)
+from vstape.cassettes.io import dump, load
+from vstape.cassettes.model import Cassette, Interaction, Request, Response, ResponseBody, Status
 from vstape.cassettes.writer import APPENDABLE_HEAD, CassetteWriter, GroupCommitter
 
 

@@ -1,1 +1,1 @@
-"""tests/unit/emulator."""
+"""Unit tests of vstape.emulator."""

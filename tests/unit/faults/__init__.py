@@ -1,1 +1,1 @@
-"""tests/unit/faults."""
+"""Unit tests of vstape.faults."""

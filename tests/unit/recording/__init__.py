@@ -1,1 +1,1 @@
-"""tests/unit/recording."""
+"""Unit tests of vstape.recording."""

@@ -7,7 +7,8 @@ import datetime as dt
 import msgspec
 from vcr.serializers import yamlserializer
 
-from vstape.cassettes.io import Cassette, dumps, loads
+from vstape.cassettes.io import dumps, loads
+from vstape.cassettes.model import Cassette
 from vstape.recording.interaction import Exchange, RecordPolicy, to_interaction
 from vstape.recording.redact import RedactionPolicy
 

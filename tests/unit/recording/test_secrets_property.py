@@ -7,7 +7,8 @@ import json
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from vstape.cassettes.io import Cassette, dumps
+from vstape.cassettes.io import dumps
+from vstape.cassettes.model import Cassette
 from vstape.recording.interaction import Exchange, RecordPolicy, to_interaction
 from vstape.recording.redact import scrub_text
 from vstape.reports import json as json_report

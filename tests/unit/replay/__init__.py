@@ -1,1 +1,1 @@
-"""tests/unit/replay."""
+"""Unit tests of vstape.replay."""

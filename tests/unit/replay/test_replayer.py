@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from vstape.cassettes.io import Cassette, Interaction, Request, Response, ResponseBody, Status, dump
+from vstape.cassettes.io import dump
+from vstape.cassettes.model import Cassette, Interaction, Request, Response, ResponseBody, Status
 from vstape.cassettes.shipped import shipped_path
 from vstape.replay.replayer import Replayer
 

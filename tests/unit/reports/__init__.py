@@ -1,1 +1,1 @@
-"""tests/unit/reports."""
+"""Unit tests of vstape.reports."""

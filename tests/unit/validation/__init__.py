@@ -1,1 +1,1 @@
-"""tests/unit/validation."""
+"""Unit tests of vstape.validation."""
