@@ -28,6 +28,7 @@ from vstape.api.schemas import Error, ErrorResponse
 from vstape.faults.catalog import breaks_body
 from vstape.recording.interaction import Exchange, violation_lines
 from vstape.recording.redact import scrub_text
+from vstape.reports import json, junit, text
 from vstape.reports.run import RunReport
 from vstape.validation.validate import validate_request, validate_response
 from vstape.validation.violations import Violation
@@ -184,10 +185,10 @@ class Validator:
     def done(self) -> None:
         """Print the report and write the JSON / JUnit files asked for."""
         if self.report.total:
-            print(self.report.table(), flush=True)
+            print(text.run(self.report), flush=True)
         if self.settings.report_json is not None:
             self.settings.report_json.parent.mkdir(parents=True, exist_ok=True)
-            self.settings.report_json.write_bytes(self.report.to_json())
+            self.settings.report_json.write_bytes(json.run(self.report))
         if self.settings.junit is not None:
             self.settings.junit.parent.mkdir(parents=True, exist_ok=True)
-            self.settings.junit.write_bytes(self.report.to_junit())
+            self.settings.junit.write_bytes(junit.run(self.report))
