@@ -1,7 +1,13 @@
-"""The plugin's settings: one record, one precedence rule (marker > CLI > ini > default)."""
+"""The plugin's settings: one record, one precedence rule (marker > CLI > ini > default).
+
+:data:`CURRENT` holds the settings of the test running now: set by the plugin before a
+test's fixtures (and so its cassettes) are created, read by every cassette and persister
+vstape makes for that test.
+"""
 
 from __future__ import annotations
 
+import contextvars
 from dataclasses import dataclass, fields
 from typing import Any, Literal
 
@@ -58,6 +64,9 @@ class Settings:
 
 
 DEFAULTS = Settings()
+CURRENT: contextvars.ContextVar[Settings] = contextvars.ContextVar(
+    "vstape_settings", default=DEFAULTS
+)
 
 
 def _check(name: str, value: Any, where: str) -> Any:

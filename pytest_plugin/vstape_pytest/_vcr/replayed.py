@@ -15,9 +15,9 @@ from typing import Any
 from vcr.request import Request as VcrRequest
 
 from vstape.docs import see
+from vstape.http import path_of, query_of
 from vstape.validation.validate import validate_response
-from vstape_pytest.current import ReplayWarning
-from vstape_pytest.errors import VstapeReplayInvalid
+from vstape_pytest.errors import ReplayWarning, VstapeReplayInvalid
 from vstape_pytest.settings import Settings
 
 
@@ -61,8 +61,8 @@ def check(
     }
     body = response.get("body", {}).get("string", b"")
     body = body.encode() if isinstance(body, str) else body
-    path = request.uri.split("://", 1)[-1]
-    path = "/" + path.split("/", 1)[1] if "/" in path else "/"
+    query = query_of(request.uri)
+    path = path_of(request.uri) + (f"?{query}" if query else "")
     found = [
         v
         for v in validate_response(request.method, path, response["status"]["code"], headers, body)
