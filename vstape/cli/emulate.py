@@ -47,7 +47,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Start mitmproxy in reverse mode with the emulator addon answering everything."""
     from vstape.emulator import Emulator
-    from vstape_mitmproxy.emulator import EmulatorAddon
+    from vstape_mitmproxy import chains
     from vstape_mitmproxy.serve import parse_listen, run, warn_if_exposed
 
     try:
@@ -77,7 +77,7 @@ def run(args: argparse.Namespace) -> int:
     return run(
         listen=args.listen,
         mode="reverse:http://127.0.0.1:9",
-        addons=[EmulatorAddon(emulator)],
+        addons=chains.emulate(emulator),
         announce=announce,
         confdir=args.confdir,
         command="vstape emulate",

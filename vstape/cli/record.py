@@ -203,12 +203,9 @@ def settings_of(args: argparse.Namespace) -> dict[str, Any]:
 def run(args: argparse.Namespace) -> int:
     """Start the proxy; stop on SIGINT/SIGTERM and print the report."""
     from vstape.emulator import Emulator
-    from vstape_mitmproxy.emulator import EmulatorAddon
-    from vstape_mitmproxy.faults import FaultEnactor, FaultInjector
-    from vstape_mitmproxy.recorder import Recorder
+    from vstape_mitmproxy import chains
     from vstape_mitmproxy.serve import parse_listen, warn_if_exposed
     from vstape_mitmproxy.serve import run as serve
-    from vstape_mitmproxy.validator import Validator
 
     try:
         host, _ = parse_listen(args.listen)
@@ -240,11 +237,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"vstape record: {problem}", file=sys.stderr)
     if problems:
         return 2
-    # Faults are decided first and enacted last, after the recorder wrote what the client sees.
-    addons: list[Any] = [FaultInjector(), Validator()]
-    if emulated:
-        addons.append(EmulatorAddon(Emulator(seed=args.seed, polls_to_complete=args.polls)))
-    addons += [Recorder(), FaultEnactor()]
+    addons = chains.record(
+        Emulator(seed=args.seed, polls_to_complete=args.polls) if emulated else None
+    )
     if forward:
         mode = "regular"
     else:

@@ -35,7 +35,7 @@ from vstape.replay.index import ReplayIndex, describe_unused, fast_forward
 from vstape.replay.matching import RequestKey, by_route
 from vstape_pytest import played
 from vstape_pytest._vcr import matcher, replayed
-from vstape_pytest._vcr.convert import to_vcr
+from vstape_pytest._vcr.convert import meta_of, to_vcr
 from vstape_pytest._vcr.matcher import request_key_of
 from vstape_pytest._vcr.persister import VstapePersister
 from vstape_pytest.errors import (
@@ -205,7 +205,7 @@ class IndexedCassette(Cassette):  # type: ignore[misc]
     @property
     def where(self) -> str:
         """The cassette file(s) this cassette was loaded from."""
-        files = dict.fromkeys(str(r.get("vstape", {}).get("file", "")) for _, r in self.data)
+        files = dict.fromkeys(str(meta_of(r).get("file", "")) for _, r in self.data)
         return ", ".join(f for f in files if f) or str(self._path)
 
     def __contains__(self, request: VcrRequest) -> bool:
@@ -220,7 +220,7 @@ class IndexedCassette(Cassette):  # type: ignore[misc]
 
     def _label(self, index: int) -> str:
         """``#position``, with the file in front when the cassette joins several files."""
-        meta = self.data[self.positions[index]][1].get("vstape") or {}
+        meta = meta_of(self.data[self.positions[index]][1])
         position = f"#{meta.get('index', self.positions[index])}"
         return position if ", " not in self.where else f"{meta.get('file', self._path)} {position}"
 
@@ -251,7 +251,7 @@ class IndexedCassette(Cassette):  # type: ignore[misc]
         response = self._next_response(key)
         if response is None:
             raise self._miss(request, key)
-        meta = response.get("vstape") or {}
+        meta = meta_of(response)
         played.note(meta)
         if meta.get("fault"):
             error = replayed.transport_error(meta["fault"], request)

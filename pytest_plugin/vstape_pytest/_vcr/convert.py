@@ -29,6 +29,15 @@ from vstape.cassettes.io import (
 )
 from vstape.recording.interaction import Exchange, RecordPolicy, to_interaction
 
+META = "vstape"
+"""The key of vstape's record on a loaded response: fault, scenario, file, index (stock vcrpy ignores it)."""
+
+
+def meta_of(response: dict[str, Any]) -> dict[str, Any]:
+    """vstape's record on a response (``{}`` on one that was never loaded from a cassette)."""
+    found: dict[str, Any] = response.get(META) or {}
+    return found
+
 
 class LoadedRequest(VcrRequest):  # type: ignore[misc]
     """A vcrpy Request that parses its URI and headers only when someone asks (fast loads)."""
@@ -79,7 +88,7 @@ def to_vcr(
             "body": {"string": item.response.body.bytes},
         }
         meta = item.vstape if isinstance(item.vstape, InteractionMeta) else InteractionMeta()
-        response["vstape"] = {
+        response[META] = {
             "fault": meta.fault,
             "scenario": meta.scenario,
             "file": str(path),
@@ -125,7 +134,7 @@ def interaction_of(request: VcrRequest, response: dict[str, Any]) -> Interaction
         ],
         response_body=response.get("body", {}).get("string") or b"",
     )
-    meta = response.get("vstape") or {}  # a replayed interaction keeps its scenario and fault
+    meta = meta_of(response)  # a replayed interaction keeps its scenario and fault
     return to_interaction(
         exchange, RecordPolicy(), scenario=meta.get("scenario"), fault=meta.get("fault")
     )

@@ -1,4 +1,4 @@
-"""The ``vstape_*`` mitmproxy options: declared once, parsed once into a typed record."""
+"""The ``vstape_*`` mitmproxy options: declared once, parsed once into a typed :class:`Settings`, probed at start-up."""
 
 from __future__ import annotations
 
