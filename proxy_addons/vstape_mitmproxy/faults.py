@@ -34,10 +34,10 @@ from mitmproxy import ctx, exceptions, http
 from vstape.api import routes
 from vstape.faults import catalog as faults
 from vstape.faults.catalog import FaultPlan, FaultSpecError, Scenario, Wire
+from vstape_mitmproxy._flow import FAULT as META
 
 logger = logging.getLogger("vstape")
 HEADER = "x-vstape-fault"
-META = "vstape_fault"
 RETRY_COUNT = "x-stainless-retry-count"  # 0, 1, 2... on each attempt of one SDK call
 # A stall outlasts the SDK's default read timeout (600 s); it ends as soon as the client hangs up.
 STALL_MS = 610_000
