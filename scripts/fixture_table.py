@@ -1,4 +1,4 @@
-"""The README's fixture reference (docs/readme/fixtures.md), computed from the plugin's fixture registry."""
+"""The README's fixture reference (docs/readme/fixtures.md), computed from the fixture registry."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""What the vstape addons share about a flow: the ``flow.metadata`` keys, and the flow as an Exchange.
+"""What vstape's addons share about a flow: its ``flow.metadata`` keys, and the flow as an Exchange.
 
 - ``flow.metadata[VERDICT]``: the validator's verdict (route, family, violations, timing),
   read by the recorder.

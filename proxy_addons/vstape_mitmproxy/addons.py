@@ -8,9 +8,9 @@ mitmproxy listens on every interface unless ``--listen-host`` says otherwise, an
 flow view (mitmweb) keeps the real ``Authorization`` header in memory: vstape redacts
 what it writes, not what mitmproxy shows. Keep it on loopback.
 
-Options: every ``vstape_*`` option of proxy_addons/vstape_mitmproxy/options.py and the ``vstape_fault*``
-options of proxy_addons/vstape_mitmproxy/faults.py (``--set name=value``); the chain is
-:func:`vstape_mitmproxy.chains.record`.
+Options: every ``vstape_*`` option of proxy_addons/vstape_mitmproxy/options.py and the
+``vstape_fault*`` options of proxy_addons/vstape_mitmproxy/faults.py (``--set name=value``).
+The chain is :func:`vstape_mitmproxy.chains.record`.
 """
 
 from __future__ import annotations

@@ -4,9 +4,9 @@ Usage:
     mitmdump --listen-host 127.0.0.1 -s proxy_addons/vstape_mitmproxy/addons.py \
         --set vstape_cassette_dir=cassettes/recorded
 
-Reads the validator's verdict from ``flow.metadata["vstape"]`` (:mod:`vstape_mitmproxy._flow`). Each interaction is
-durably in its cassette before the response goes back to the client. What the client
-receives is never changed.
+Reads the validator's verdict from ``flow.metadata["vstape"]`` (see
+:mod:`vstape_mitmproxy._flow`). Each interaction is durably in its cassette before the
+response goes back to the client. What the client receives is never changed.
 
 Nothing is lost silently. What can be known at start-up is refused then (an
 ``OptionsError``, so the proxy never listens): a cassette path that cannot be created or

@@ -5,8 +5,9 @@ Usage:
 
 One line per flow (route, status, ms, OK or the violations with JSON paths); invalid
 flows are marked and commented for mitmweb. The verdict goes to
-``flow.metadata["vstape"]`` (:data:`vstape_mitmproxy._flow.VERDICT`) for the recorder. In strict mode an invalid request is
-answered with a 400 in OpenAI's error envelope and is not forwarded.
+``flow.metadata["vstape"]`` (:data:`vstape_mitmproxy._flow.VERDICT`) for the recorder.
+In strict mode an invalid request is answered with a 400 in OpenAI's error envelope and
+is not forwarded.
 
 A response that the fault injector broke on purpose (``flow.metadata["vstape_fault"]``
 names a ``body`` scenario such as ``malformed_json``) is not validated: its line and the

@@ -30,7 +30,7 @@ from vstape.cassettes.io import (
 from vstape.recording.interaction import Exchange, RecordPolicy, to_interaction
 
 META = "vstape"
-"""The key of vstape's record on a loaded response: fault, scenario, file, index (stock vcrpy ignores it)."""
+"""The key of vstape's record on a loaded response (fault, scenario, file, index); vcrpy ignores it."""
 
 
 def meta_of(response: dict[str, Any]) -> dict[str, Any]:

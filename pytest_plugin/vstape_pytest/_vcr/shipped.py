@@ -1,4 +1,4 @@
-"""A shipped cassette replayed for a test, matched by route: joined into the cassette in use, else on a VCR of its own."""
+"""A shipped cassette replayed by route: joined into the cassette in use, else on a VCR of its own."""
 
 from __future__ import annotations
 
