@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextvars
 from dataclasses import dataclass, fields
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 import pytest
 
@@ -20,12 +20,12 @@ Format = Literal["yaml", "json"]
 Match = Literal["exact", "route"]
 
 CHOICES: dict[str, tuple[str, ...]] = {
-    "validate": ("error", "warn", "off"),
-    "unused": ("fail", "warn", "off"),
-    "exhausted": ("repeat-last", "fail"),
-    "format": ("yaml", "json"),
+    "validate": get_args(Validate),
+    "unused": get_args(Unused),
+    "exhausted": get_args(Exhausted),
+    "format": get_args(Format),
     "fast_forward": ("true", "false"),
-    "match": ("exact", "route"),
+    "match": get_args(Match),
 }
 HELP: dict[str, str] = {
     "validate": "check every replayed response against its route's schema: error (fail the test), warn, off",
