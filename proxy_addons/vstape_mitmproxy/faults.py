@@ -38,9 +38,9 @@ from vstape.faults import responses
 from vstape.faults.catalog import BY_SCENARIO, get, scenarios_for
 from vstape.faults.plan import HEADER, FaultPlan, FaultSpecError, parse_spec
 from vstape.http import Response
+from vstape_mitmproxy._flow import FAULT as META
 
 logger = logging.getLogger("vstape")
-META = "vstape_fault"
 RETRY_COUNT = "x-stainless-retry-count"  # 0, 1, 2... on each attempt of one SDK call
 # A stall outlasts the SDK's default read timeout (600 s); it ends as soon as the client hangs up.
 STALL_MS = 610_000

@@ -18,8 +18,8 @@ from openai import AsyncOpenAI, OpenAI
 from vstape.api.routes import ROUTES
 from vstape.cli.sdk.calls import Ids, call
 from vstape.faults import catalog as faults
-from vstape_pytest import vcr_setup
-from vstape_pytest.fixtures import Failure, replay_shipped
+from vstape_pytest._shipped import Failure, replay_shipped
+from vstape_pytest._vcr.cassette import IndexedCassette
 
 CASES = [
     (route.name, name)
@@ -43,7 +43,7 @@ TRANSPORT_RETRIES = 1
 
 
 def _plays() -> int:
-    return sum(vcr_setup.IndexedCassette.active[-1].index.plays)
+    return sum(IndexedCassette.active[-1].index.plays)
 
 
 def _check_failure(failure: Failure, error: BaseException) -> None:

@@ -42,7 +42,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Start mitmproxy in reverse mode with the emulator addon answering everything."""
     from vstape.emulator import Emulator
-    from vstape_mitmproxy.emulator import EmulatorAddon
+    from vstape_mitmproxy import chains
     from vstape_mitmproxy.serve import run as serve
 
     if proxy.listen_host("vstape emulate", args) is None:
@@ -65,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
     return serve(
         listen=args.listen,
         mode="reverse:http://127.0.0.1:9",
-        addons=[EmulatorAddon(emulator)],
+        addons=chains.emulate(emulator),
         announce=announce,
         confdir=args.confdir,
         command="vstape emulate",

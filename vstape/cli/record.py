@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
 
 from vstape.cli import _proxy_command as proxy
 
@@ -126,11 +125,8 @@ def upstream_problem(upstream: str | None, *, forward: bool) -> str | None:
 def run(args: argparse.Namespace) -> int:
     """Start the proxy; stop on SIGINT/SIGTERM and print the report."""
     from vstape.emulator import Emulator
-    from vstape_mitmproxy.emulator import EmulatorAddon
-    from vstape_mitmproxy.faults import FaultEnactor, FaultInjector
-    from vstape_mitmproxy.recorder import Recorder
+    from vstape_mitmproxy import chains
     from vstape_mitmproxy.serve import run as serve
-    from vstape_mitmproxy.validator import Validator
 
     if proxy.listen_host("vstape record", args) is None:
         return 2
@@ -143,10 +139,9 @@ def run(args: argparse.Namespace) -> int:
     # reverse mode: the emulator unless a URL is given; forward mode: only when asked for
     emulated = upstream == "emulator" or (upstream is None and not forward)
     # Faults are decided first and enacted last, after the recorder wrote what the client sees.
-    addons: list[Any] = [FaultInjector(), Validator()]
-    if emulated:
-        addons.append(EmulatorAddon(Emulator(seed=args.seed, polls_to_complete=args.polls)))
-    addons += [Recorder(), FaultEnactor()]
+    addons = chains.record(
+        Emulator(seed=args.seed, polls_to_complete=args.polls) if emulated else None
+    )
     if forward:
         mode = "regular"
     else:

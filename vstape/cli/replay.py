@@ -63,8 +63,7 @@ def run(args: argparse.Namespace) -> int:
     """Load the cassettes, then serve until SIGINT/SIGTERM."""
     from vstape.cassettes.model import CassetteError
     from vstape.replay.replayer import Replayer
-    from vstape_mitmproxy.faults import FaultEnactor, FaultInjector
-    from vstape_mitmproxy.replayer import ReplayerAddon
+    from vstape_mitmproxy import chains
     from vstape_mitmproxy.serve import run as serve
 
     if proxy.listen_host("vstape replay", args) is None:
@@ -100,8 +99,7 @@ def run(args: argparse.Namespace) -> int:
     return serve(
         listen=args.listen,
         mode="reverse:http://127.0.0.1:9",
-        # Live faults are decided first; every fault is enacted last.
-        addons=[FaultInjector(), ReplayerAddon(replayer, quiet=args.quiet), FaultEnactor()],
+        addons=chains.replay(replayer, quiet=args.quiet),
         announce=announce,
         extra=proxy.options_of(args, proxy.FAULT_FLAGS),
         command="vstape replay",
