@@ -52,6 +52,13 @@ OPTIONS: tuple[tuple[str, Any, Any, str], ...] = (
         False,
         "Keep the real host in cassettes instead of https://api.openai.com.",
     ),
+    (
+        "vstape_keep_ids",
+        bool,
+        False,
+        "Keep the real server-assigned ids, times and timings in cassettes instead of stable "
+        "placeholders (vs_vstape0001...) and times shifted onto one epoch.",
+    ),
     ("vstape_redact_headers", Sequence[str], [], "Extra header names to redact."),
     (
         "vstape_redact_json_paths",
@@ -75,6 +82,8 @@ class Settings:
     fmt: str = "yaml"
     strict: bool = False
     quiet: bool = False
+    keep_ids: bool = False
+    """Write the real ids and times (no placeholders, no time shift)."""
     report_json: Path | None = None
     junit: Path | None = None
     policy: RecordPolicy = field(default_factory=RecordPolicy)
@@ -83,6 +92,11 @@ class Settings:
     def recording(self) -> bool:
         """Whether interactions are recorded at all."""
         return self.cassette is not None or self.cassette_dir is not None
+
+    @property
+    def scope(self) -> Path | None:
+        """What shares one numbering of placeholders: the cassette file, or the whole folder."""
+        return self.cassette if self.cassette is not None else self.cassette_dir
 
     def target(self, route: str | None, family: str) -> Path | None:
         """The cassette an interaction of ``route`` goes to (None: not recording)."""
@@ -164,6 +178,7 @@ def parse(options: Any) -> Settings:
         fmt=_choice("vstape_format", options.vstape_format, FORMATS),
         strict=bool(options.vstape_strict),
         quiet=bool(options.vstape_quiet),
+        keep_ids=bool(options.vstape_keep_ids),
         report_json=Path(options.vstape_report_json) if options.vstape_report_json else None,
         junit=Path(options.vstape_junit) if options.vstape_junit else None,
         policy=RecordPolicy(

@@ -16,6 +16,11 @@ cannot be written later (disk full, read-only remount, a folder put in the way) 
 counted: the log says why at once, the shutdown summary says ``N exchanges, M recorded,
 K NOT recorded (reasons)``, the JSON / JUnit reports carry it, and :meth:`Recorder.exit_status`
 makes ``vstape record`` exit 1.
+
+Cassettes are stable (:mod:`vstape.recording.stable_writer`): server-assigned ids become
+placeholders and times move onto one epoch as each interaction is written, one numbering
+per ``vstape_cassette`` file or per ``vstape_cassette_dir`` folder, continuing what the
+cassettes already hold; ``vstape_keep_ids`` writes the real values.
 """
 
 from __future__ import annotations
@@ -31,6 +36,8 @@ from mitmproxy import ctx, exceptions, http
 from vstape.cassettes.model import Interaction
 from vstape.cassettes.writer import CassetteWriter, GroupCommitter
 from vstape.recording.interaction import to_interaction
+from vstape.recording.stable_scope import ScopeNormalizer
+from vstape.recording.stable_writer import StableWriter
 from vstape.reports.run import RecordingTally
 from vstape_mitmproxy import options as opts
 from vstape_mitmproxy._flow import VERDICT, exchange_of, fault_of
@@ -63,6 +70,7 @@ class Recorder:
     def __init__(self) -> None:
         self.settings = opts.Settings()
         self.writers: dict[Path, GroupCommitter] = {}
+        self.scopes: dict[Path, ScopeNormalizer] = {}
         self.tally = RecordingTally()
 
     @property
@@ -89,8 +97,17 @@ class Recorder:
 
     def _writer(self, path: Path) -> GroupCommitter:
         if path not in self.writers:
-            self.writers[path] = GroupCommitter(CassetteWriter(path))
+            self.writers[path] = GroupCommitter(self._cassette_writer(path))
         return self.writers[path]
+
+    def _cassette_writer(self, path: Path) -> CassetteWriter:
+        """A stable writer (one scope per cassette file or folder), or a plain one (keep ids)."""
+        scope = self.settings.scope
+        if self.settings.keep_ids or scope is None:
+            return CassetteWriter(path)
+        if scope not in self.scopes:
+            self.scopes[scope] = ScopeNormalizer(scope, folder=scope != self.settings.cassette)
+        return StableWriter(path, self.scopes[scope])
 
     async def _commit(self, target: Path, interaction: Interaction) -> None:
         """Hand the interaction to the cassette's writer thread; resume once it is durable."""
@@ -145,6 +162,8 @@ class Recorder:
             committer.close()
             if not self.settings.quiet:
                 print(f"vstape: {committer.writer.count} interactions -> {path}", flush=True)
+        for scope in self.scopes.values():
+            scope.close()
         if not self.settings.recording:
             return
         tally = self.tally

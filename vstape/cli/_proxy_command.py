@@ -24,6 +24,7 @@ RECORDER_FLAGS = {
     "vstape_format": "--format",
     "vstape_strict": "--strict",
     "vstape_keep_host": "--keep-host",
+    "vstape_keep_ids": "--keep-ids",
     "vstape_redact_headers": "--redact-header",
     "vstape_redact_json_paths": "--redact-json-path",
     "vstape_report_json": "--report-json",

@@ -6,6 +6,7 @@ Examples:
   vstape record --mode forward --cassette run.yaml    # forward proxy: each request to its host
   vstape record --mode forward --upstream emulator    # forward proxy, the emulator answers
   vstape record --fault 'get_vector_store:rate_limited:every 2' --cassette faults.yaml
+  vstape record --keep-ids --cassette raw.yaml        # real ids and times, not placeholders
 
 Reverse mode (the default) sends everything to --upstream (the embedded emulator unless
 a URL is given). Forward mode is a plain forward proxy: each request goes to the host it
@@ -13,8 +14,15 @@ names (HTTPS through mitmproxy's CA), unless --upstream emulator says the emulat
 
 What cannot be recorded is refused before the proxy listens (exit 2): a --cassette or
 --cassette-dir that cannot be created or written, a folder given as a file or a file as
-a folder, an existing file that is not a loadable cassette. An interaction that could not
-be written later on (disk full...) is counted in the shutdown summary and the reports,
+a folder, an existing file that is not a loadable cassette.
+
+Cassettes get stable placeholders for the ids the server assigns (``vs_vstape…0001``,
+numbered in order of first appearance, one numbering per --cassette file or per
+--cassette-dir folder) and times shifted onto one epoch, so that re-recording gives a
+tiny diff; the client still gets the real ids. Recording into an existing cassette
+continues its numbering. --keep-ids writes the real values.
+
+An interaction that could not be written later on (disk full...) is counted in the shutdown summary and the reports,
 and the exit status is 1. Needs mitmproxy: pip install 'vstape[proxy]'.
 """
 
@@ -75,6 +83,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--keep-host",
         action="store_true",
         help="keep the real host instead of https://api.openai.com",
+    )
+    parser.add_argument(
+        "--keep-ids",
+        action="store_true",
+        help="keep the real ids, times and timings: no stable placeholders (vs_vstape0001...), "
+        "no time shift (see `vstape docs reviewing-cassette-changes`)",
     )
     parser.add_argument(
         "--redact-header",

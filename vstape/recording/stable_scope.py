@@ -6,9 +6,12 @@ Usage (the writer appends what it is given, the live client already has the real
     with scope.writing(path, [interaction]) as stable:
         writer.append_many(stable)                           # durable before the block ends
 
-Inside the block the journal (:mod:`vstape.recording.journal`) is locked, so the numbers
-given are not given by another writer of the scope, and the facts are journaled only once
-the block ends without error (a failed append forgets them: the cassette is unchanged).
+Inside the block the journal (:mod:`vstape.recording.journal`) is locked, and so is the
+scope within this process (the writer threads of a cassette folder share one), so the
+numbers given are not given by another writer of the scope, and the facts are journaled
+only once the block ends without error (a failed append forgets them: the cassette is
+unchanged). A writer that rewrites a whole cassette (the pytest plugin saving a test's
+cassette) says what it keeps of it: :meth:`ScopeNormalizer.rewriting`.
 
 Continuing a scope: on its first write a process compares what the journal says the
 scope's cassettes were with what is on disk. Equal: the journal's mapping is reused (a real
@@ -23,6 +26,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -83,6 +87,7 @@ class ScopeNormalizer:
         self.journaled: dict[str, str | None] = {}
         """Id decisions the journal holds (what a compaction writes again)."""
         self.checked = False
+        self._thread_lock = threading.RLock()
 
     # -- the scope on disk -------------------------------------------------------------
 
@@ -145,18 +150,24 @@ class ScopeNormalizer:
         self.stats = {}
         self.journaled = {}
 
-    def _reseed(self) -> None:
-        """Drop the journal and read the scope's cassettes instead (see the module docstring)."""
+    def _reseed(self, given: tuple[Path, Sequence[Interaction]] | None = None) -> None:
+        """Drop the journal and read the scope's cassettes instead (see the module docstring).
+
+        ``given``: one cassette's path and what it will hold (read instead of the file).
+        """
         self._forget()
         if self.journal is not None:
             self.journal.truncate()
         facts: list[dict[str, Any]] = []
-        for path in self._files():
+        for path in self._files() if given is None else [given[0]]:
             key = self.key(path)
-            try:
-                existing = load(path).interactions
-            except CassetteError:
-                continue  # not ours to judge here: the recorder refuses what it cannot append to
+            if given is not None:
+                existing: Sequence[Interaction] = given[1]
+            else:
+                try:
+                    existing = load(path).interactions
+                except CassetteError:
+                    continue  # not ours to judge here: the recorder refuses what it cannot append to
             self.recorder.seed(key, existing)
             stat = _stat(path)
             if stat is not None:
@@ -209,11 +220,12 @@ class ScopeNormalizer:
 
     @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:
-        if self.journal is None:
-            yield
-            return
-        with self.journal.locked():
-            yield
+        with self._thread_lock:  # flock does not exclude threads sharing the journal's fd
+            if self.journal is None:
+                yield
+                return
+            with self.journal.locked():
+                yield
 
     # -- writing -----------------------------------------------------------------------
 
@@ -225,22 +237,51 @@ class ScopeNormalizer:
 
         Write them inside the block; the decisions are kept once it ends without error.
         """
-        target = Path(path)
-        key = self.key(target)
         with self._locked():
             self._catch_up()
-            self._check(target)
-            ids, shift = self.recorder.ids, self.recorder.shift(key)
-            counters, offset, start = dict(ids.counters), shift.offset, len(ids.decided)
-            try:
-                yield [self.recorder.feed(key, item) for item in interactions]
-            except BaseException:
-                for ident in ids.decided[start:]:
-                    ids.forget(ident)
-                del ids.decided[start:]
-                ids.counters, shift.offset = counters, offset
-                raise
-            self._kept(target, key, interactions, counters, offset)
+            self._check(Path(path))
+            with self._feeding(Path(path), interactions) as stable:
+                yield stable
+
+    @contextlib.contextmanager
+    def rewriting(
+        self,
+        path: str | os.PathLike[str],
+        kept: Sequence[Interaction],
+        interactions: Sequence[Interaction],
+    ) -> Iterator[list[Interaction]]:
+        """The interactions to write after ``kept`` into ``path``, which is rewritten whole.
+
+        ``kept``: what the new file holds before them (its placeholders are reserved, its
+        other ids stay as they are, its latest time anchors the new ones). Use it when the
+        file will not be what it was plus the new interactions (a re-recording keeps none of
+        the old ones, or some): the journal of the old file says nothing about the new one.
+        """
+        target = Path(path)
+        with self._locked():
+            self._catch_up()
+            self._reseed((target, kept))
+            self.checked = True
+            with self._feeding(target, interactions) as stable:
+                yield stable
+
+    @contextlib.contextmanager
+    def _feeding(
+        self, target: Path, interactions: Sequence[Interaction]
+    ) -> Iterator[list[Interaction]]:
+        """Stabilize ``interactions`` for ``target``; keep the decisions if the block succeeds."""
+        key = self.key(target)
+        ids, shift = self.recorder.ids, self.recorder.shift(key)
+        counters, offset, start = dict(ids.counters), shift.offset, len(ids.decided)
+        try:
+            yield [self.recorder.feed(key, item) for item in interactions]
+        except BaseException:
+            for ident in ids.decided[start:]:
+                ids.forget(ident)
+            del ids.decided[start:]
+            ids.counters, shift.offset = counters, offset
+            raise
+        self._kept(target, key, interactions, counters, offset)
 
     def _kept(
         self,
