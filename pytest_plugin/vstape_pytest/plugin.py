@@ -24,6 +24,7 @@ from vstape_pytest.settings import (
     CURRENT,
     HELP,
     HOSTS_HELP,
+    KEEP_IDS_HELP,
     OFF_HELP,
     Settings,
     resolve,
@@ -80,6 +81,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
     parser.addini("vstape_hosts", HOSTS_HELP + " (comma or space separated)", default="")
     group.addoption(
+        "--vstape-keep-ids",
+        dest="vstape_keep_ids",
+        action="store_true",
+        default=None,
+        help=KEEP_IDS_HELP,
+    )
+    parser.addini("vstape_keep_ids", KEEP_IDS_HELP + " (true | false)", default="")
+    group.addoption(
         "--vstape-played",
         dest="vstape_played",
         default="",
@@ -104,7 +113,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
         "vstape(validate='error', unused='warn', exhausted='repeat-last', format='yaml', fast_forward=True, "
-        "match='exact', off=False, hosts=()): per-test vstape settings (they beat the command line and ini)",
+        "match='exact', off=False, hosts=(), keep_ids=False): per-test vstape settings (they beat the command line and ini)",
     )
 
 

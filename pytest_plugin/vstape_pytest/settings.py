@@ -41,6 +41,10 @@ OFF_HELP = (
     "off: vstape leaves every cassette to stock vcrpy and pytest-recording "
     "(no vstape matching, redaction or validation); on (default)"
 )
+KEEP_IDS_HELP = (
+    "record the real server-assigned ids, times and timings into new cassettes instead of "
+    "stable placeholders (vs_vstape0001...) and times shifted onto one epoch"
+)
 HOSTS_HELP = (
     "more hosts whose /v1/vector_stores and /v1/files traffic is vstape's, besides "
     "api.openai.com and OPENAI_BASE_URL's host: host, host:port or a URL"
@@ -61,6 +65,8 @@ class Settings:
     """True: this test's cassettes are stock vcrpy + pytest-recording, untouched."""
     hosts: tuple[str, ...] = ()
     """Hosts that count as the OpenAI API besides api.openai.com and OPENAI_BASE_URL's."""
+    keep_ids: bool = False
+    """True: recordings keep the real ids and times (no placeholders, no time shift)."""
 
 
 DEFAULTS = Settings()
@@ -102,6 +108,32 @@ def _off(config: pytest.Config, marker_kwargs: dict[str, Any]) -> bool:
     return DEFAULTS.off
 
 
+_TRUE = ("true", "1", "yes", "on")
+_FALSE = ("false", "0", "no", "off")
+
+
+def _keep_ids(config: pytest.Config, marker_kwargs: dict[str, Any]) -> bool:
+    if "keep_ids" in marker_kwargs:
+        value = marker_kwargs["keep_ids"]
+        if not isinstance(value, bool):
+            raise pytest.UsageError(
+                f"vstape: @pytest.mark.vstape keep_ids={value!r} is not valid; give "
+                "keep_ids=True or keep_ids=False"
+            )
+        return value
+    if config.getoption("vstape_keep_ids", default=None):
+        return True
+    ini = str(config.getini("vstape_keep_ids") or "").strip().lower()
+    if not ini:
+        return DEFAULTS.keep_ids
+    if ini not in _TRUE + _FALSE:
+        raise pytest.UsageError(
+            f"vstape: ini vstape_keep_ids={config.getini('vstape_keep_ids')!r} is not valid; "
+            "choose true or false"
+        )
+    return ini in _TRUE
+
+
 def _host_list(value: Any, source: str) -> tuple[str, ...]:
     from vstape.api.scope import parse_host
 
@@ -136,6 +168,7 @@ def resolve(config: pytest.Config, marker_kwargs: dict[str, Any] | None = None) 
     values: dict[str, Any] = {
         "off": _off(config, marker_kwargs or {}),
         "hosts": _hosts(config, marker_kwargs or {}),
+        "keep_ids": _keep_ids(config, marker_kwargs or {}),
     }
     for field in fields(Settings):
         name = field.name

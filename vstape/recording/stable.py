@@ -29,7 +29,7 @@ from vstape.recording.placeholders import IdMap, Side, is_placeholder, sightings
 from vstape.recording.timeshift import EPOCH, TimeShift
 from vstape.replay.matching import split_uri
 
-__all__ = ["StableRecorder", "normalize_scope", "stabilize"]
+__all__ = ["StableRecorder", "normalize_scope", "stabilize", "without_timings"]
 
 
 def ours(item: Interaction) -> bool:
@@ -61,7 +61,8 @@ def _substituted(item: Interaction, ids: IdMap) -> Interaction:
     return msgspec.structs.replace(item, request=request, response=response)
 
 
-def _without_timings(item: Interaction) -> Interaction:
+def without_timings(item: Interaction) -> Interaction:
+    """``item`` without ``vstape.recorded_at`` and ``vstape.duration_ms``."""
     meta = item.vstape
     if not isinstance(meta, InteractionMeta) or (
         meta.recorded_at is None and meta.duration_ms is None
@@ -78,7 +79,7 @@ def stabilize(item: Interaction, ids: IdMap, times: TimeShift) -> Interaction:
         return item
     for ident, side in sightings(item):
         ids.sight(ident, side)
-    return _without_timings(times.apply(_substituted(item, ids)))
+    return without_timings(times.apply(_substituted(item, ids)))
 
 
 class StableRecorder:

@@ -42,7 +42,12 @@ def configure(vcr_instance: Any, settings: Settings) -> None:
     if isinstance(wrapped, VstapePersister):  # configured twice: wrap the original once
         wrapped = wrapped.wrapped
     vcr_instance.register_persister(
-        VstapePersister(wrapped, settings.hosts, vcr_instance.cassette_library_dir)
+        VstapePersister(
+            wrapped,
+            settings.hosts,
+            vcr_instance.cassette_library_dir,
+            keep_ids=settings.keep_ids,
+        )
     )
     if settings.format == "json":
         vcr_instance.path_transformer = vcr.config.VCR.ensure_suffix(".json")

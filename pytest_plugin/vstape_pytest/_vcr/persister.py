@@ -6,7 +6,9 @@ the same calls, the same bytes. A file that holds vstape's interactions is loade
 :mod:`vstape.cassettes.io` (safe, validated); its other interactions are read as vcrpy reads
 them. On save, vstape's interactions are redacted and normalized and the others serialized
 as vcrpy serializes them (:mod:`vstape_pytest._vcr.convert`), written atomically under the
-cassette's lock (no file left beside the cassette).
+cassette's lock (no file left beside the cassette). The interactions recorded now get the
+recorder's stable placeholders and times (:mod:`vstape_pytest._vcr.stable`) unless
+``keep_ids``.
 
 :meth:`VstapePersister.missing_extras` names the extra cassettes of ``@pytest.mark.vcr(...)``
 that do not exist (stock pytest-recording ignores them without a word); the cassette
@@ -28,7 +30,15 @@ from vstape.cassettes.locks import cassette_lock
 from vstape.cassettes.model import CassetteError, InteractionMeta
 from vstape.http import path_of
 from vstape_pytest._vcr import matcher
-from vstape_pytest._vcr.convert import interaction_of, serialize, stock_item, stock_items, to_vcr
+from vstape_pytest._vcr.convert import (
+    interaction_of,
+    meta_of,
+    serialize,
+    stock_item,
+    stock_items,
+    to_vcr,
+)
+from vstape_pytest._vcr.stable import Origin, save_stable
 from vstape_pytest.errors import VstapeReplayInvalid
 
 _API_MARKS = tuple(prefix.encode() for prefix in scope.API_PREFIXES)
@@ -48,11 +58,21 @@ def _mentions_api(data: bytes | None) -> bool:
 class VstapePersister:
     """Loads and saves one test's cassettes; ``wrapped`` handles every file vstape need not."""
 
-    def __init__(self, wrapped: Any, hosts: tuple[str, ...], library_dir: str | None) -> None:
+    def __init__(
+        self,
+        wrapped: Any,
+        hosts: tuple[str, ...],
+        library_dir: str | None,
+        *,
+        keep_ids: bool = False,
+    ) -> None:
         self.wrapped = wrapped
         self.hosts = hosts
         self.extra_paths: list[str] = list(getattr(wrapped, "extra_paths", None) or [])
         self.library_dir = library_dir
+        self.keep_ids = keep_ids
+        self.loaded: dict[str, int] = {}
+        """How many interactions were loaded from each file (vstape's own loads)."""
 
     # -- loading ------------------------------------------------------------------------
 
@@ -102,6 +122,7 @@ class VstapePersister:
                     responses[position] = stock_responses[position]
         for request, mine in zip(requests, owned, strict=True):
             matcher.mark(request, mine)
+        self.loaded[str(Path(path))] = len(requests)
         return requests, responses
 
     def load_cassette(self, cassette_path: str, serializer: Any) -> Any:
@@ -150,7 +171,18 @@ class VstapePersister:
                 requests, cassette_dict["responses"], owned, strict=True
             )
         ]
-        data = serialize(items, format_of(path), serializer)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with cassette_lock(path):  # pytest-xdist workers may share a cassette
-            write_atomic(path, data)
+
+        def write(final: list[Any]) -> None:
+            data = serialize(final, format_of(path), serializer)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with cassette_lock(path):  # pytest-xdist workers may share a cassette
+                write_atomic(path, data)
+
+        if self.keep_ids:
+            write(items)
+            return
+        origins: list[Origin] = []
+        for response, mine in zip(cassette_dict["responses"], owned, strict=True):
+            meta = meta_of(response) if mine else {}
+            origins.append((str(meta["file"]), int(meta["index"])) if meta.get("file") else None)
+        save_stable(path, items, origins, self.loaded.get(str(path), 0), write)
