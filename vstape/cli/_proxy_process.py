@@ -17,11 +17,15 @@ READY = re.compile(r"(http://127\.0\.0\.1:\d+/v1)")
 
 
 def start(
-    record_args: list[str], *, echo: bool = False, timeout_s: float = 30
+    record_args: list[str],
+    *,
+    echo: bool = False,
+    timeout_s: float = 30,
+    env: dict[str, str] | None = None,
 ) -> tuple[subprocess.Popen[str], str]:
     """Start ``vstape record --listen 127.0.0.1:0 RECORD_ARGS``; returns (process, base URL).
 
-    ``echo`` prints the proxy's start-up lines. RuntimeError (with what it printed) when it
+    ``echo`` prints the proxy's start-up lines; ``env``: variables set for it. RuntimeError (with what it printed) when it
     does not come up in ``timeout_s``.
     """
     command = [
@@ -38,7 +42,7 @@ def start(
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
-        env=dict(os.environ, PYTHONUNBUFFERED="1"),
+        env=dict(os.environ, PYTHONUNBUFFERED="1", **(env or {})),
     )
     assert proc.stdout is not None
     seen: list[str] = []

@@ -5,6 +5,10 @@ route in a scratch folder), drives the official SDK through every route, then th
 every shipped catalog scenario of every route, each asked for with the fault header
 (:data:`vstape.faults.plan.HEADER`) and so injected by the proxy and labelled by its
 recorder. :mod:`vstape.cli.cassettes` picks the shipped cassettes out of the recording.
+
+The recorder writes stable placeholders (one numbering for the scratch folder); its
+placeholder journal goes to a folder inside the scratch folder, so nothing is left in
+the user's state folder for a recording that is thrown away.
 """
 
 from __future__ import annotations
@@ -26,6 +30,8 @@ MAX_POLLS = 10
 
 
 def _start_proxy(folder: Path) -> tuple[subprocess.Popen[str], str]:
+    state = folder / ".state"
+    state.mkdir(mode=0o700)
     return proxy_process.start(
         [
             "--seed",
@@ -39,7 +45,8 @@ def _start_proxy(folder: Path) -> tuple[subprocess.Popen[str], str]:
             "--cassette-dir",
             str(folder),
             "--quiet",
-        ]
+        ],
+        env={"VSTAPE_STATE_DIR": str(state)},
     )
 
 

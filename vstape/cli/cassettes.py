@@ -11,7 +11,9 @@ the official SDK through every route, then through every catalog scenario of eve
 (asked for with the x-vstape-fault header, injected by the proxy's fault addon and
 recorded by its recorder), and keeps for each route one ok interaction (the last one
 for the polled routes: their finished state) and, per scenario, the interactions labelled
-with it (all of them for sequences). An installed vstape never writes into its own
+with it (all of them for sequences); each cassette gets the recorder's stable
+placeholders, numbered from 1 in the cassette itself (a cassette replays on its own, and a
+scenario added to the catalog renumbers no other cassette). An installed vstape never writes into its own
 package: give --out. regenerate needs mitmproxy and the official SDK:
 pip install 'vstape[proxy]' openai
 
@@ -48,6 +50,7 @@ from vstape.cli import _shipped_record as shipped_record
 from vstape.cli import cassettes_normalize as normalize
 from vstape.cli._shipped_check import check, expected_files, meta_of
 from vstape.faults.catalog import scenarios_for
+from vstape.recording.stable import normalize_scope
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -78,6 +81,11 @@ def _without_timings(item: Interaction) -> Interaction:
     return msgspec.structs.replace(item, vstape=meta)
 
 
+def _stable(items: list[Interaction]) -> list[Interaction]:
+    """The cassette's placeholders renumbered from 1 in it, its times from the epoch."""
+    return normalize_scope([[_without_timings(i) for i in items]], canonical=True)[0]
+
+
 def regenerate(out: Path) -> list[Path]:
     """Record every route's ``ok`` and scenario cassettes into ``out``; returns the files."""
     written = []
@@ -93,7 +101,7 @@ def regenerate(out: Path) -> list[Path]:
                 chosen[scenario.name] = mine if scenario.steps else mine[:1]
             for name, interactions in chosen.items():
                 target = out / route.name / f"{name}.yaml"
-                dump(Cassette([_without_timings(i) for i in interactions]), target)
+                dump(Cassette(_stable(interactions)), target)
                 written.append(target)
     return written
 
