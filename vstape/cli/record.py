@@ -16,7 +16,7 @@ What cannot be recorded is refused before the proxy listens (exit 2): a --casset
 --cassette-dir that cannot be created or written, a folder given as a file or a file as
 a folder, an existing file that is not a loadable cassette.
 
-Cassettes get stable placeholders for the ids the server assigns (``vs_vstape…0001``,
+Cassettes get stable placeholders for the ids the server assigns (vs_vstape…0001,
 numbered in order of first appearance, one numbering per --cassette file or per
 --cassette-dir folder) and times shifted onto one epoch, so that re-recording gives a
 tiny diff; the client still gets the real ids. Recording into an existing cassette
