@@ -117,7 +117,9 @@ def test_compressed_response_recorded_decoded_and_sent_untouched(tmp_path: Path)
     """A gzip answer is decoded in the cassette while the bytes for the client stay gzip."""
     validator, recorder = Validator(), Recorder()
     with taddons.context(validator, recorder) as tctx:
-        tctx.configure(validator, vstape_cassette_dir=str(tmp_path), vstape_quiet=True)
+        tctx.configure(  # keep ids: the cassette's body is STORE exactly, times unshifted
+            validator, vstape_cassette_dir=str(tmp_path), vstape_quiet=True, vstape_keep_ids=True
+        )
         flow = _flow("GET", "/v1/vector_stores/vs_1")
         validator.request(flow)
         raw = gzip.compress(json.dumps(STORE).encode())

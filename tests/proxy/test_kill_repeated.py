@@ -23,8 +23,9 @@ def test_kill_at_a_random_moment(tmp_path: Path, seed: int) -> None:
     """Kill after a random delay mid-traffic (two clients, two cassettes): every completed response is recorded."""
     delay = random.Random(seed).uniform(0.2, 0.8)
     out = tmp_path / "c"
+    # --keep-ids: each response's real x-request-id says which one the cassettes hold
     with vstape_server(
-        "record", "--listen", "127.0.0.1:0", "--cassette-dir", str(out), "--quiet"
+        "record", "--listen", "127.0.0.1:0", "--cassette-dir", str(out), "--quiet", "--keep-ids"
     ) as (proc, url):
         got: list[str] = []
         lock = threading.Lock()

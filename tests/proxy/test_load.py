@@ -31,8 +31,9 @@ def _rss_kib(pid: int) -> int:
 def test_sixteen_clients_for_a_minute(tmp_path: Path) -> None:
     """Zero lost or duplicated interactions under sustained concurrency; RSS stays flat."""
     out = tmp_path / "load"
+    # --keep-ids: each response's real x-request-id says which one the cassettes hold
     with vstape_server(
-        "record", "--listen", "127.0.0.1:0", "--cassette-dir", str(out), "--quiet"
+        "record", "--listen", "127.0.0.1:0", "--cassette-dir", str(out), "--quiet", "--keep-ids"
     ) as (proc, url):
         headers = {"authorization": "Bearer sk-load"}
         with httpx2.Client(base_url=url, headers=headers) as setup:

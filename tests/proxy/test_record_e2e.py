@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -20,6 +21,7 @@ from vcr.serializers import yamlserializer
 from tests.procs import ROOT, VSTAPE, vstape_server
 from vstape.cassettes.io import load
 from vstape.cli.sdk.script import run_everything
+from vstape.recording.placeholders import is_placeholder
 
 SECRETS = [
     "sk-live-0123456789abcdefSECRET",
@@ -93,7 +95,11 @@ def test_reverse_mode_records_every_route_without_secrets(tmp_path: Path) -> Non
 def test_stock_vcrpy_replays_the_recording_offline(
     tmp_path: Path, pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A single-file recording replays under stock pytest-recording with --block-network."""
+    """A single-file recording replays under stock pytest-recording with --block-network.
+
+    The client gets what it got live, except that the ids are the cassette's placeholders
+    and the times are shifted (by one offset: every difference kept).
+    """
     cassette = tmp_path / "run.yaml"
     with vstape_server(
         "record", "--listen", "127.0.0.1:0", "--cassette", str(cassette), "--quiet"
@@ -104,7 +110,6 @@ def test_stock_vcrpy_replays_the_recording_offline(
         proc.communicate(timeout=30)
     requests, _ = FilesystemPersister.load_cassette(str(cassette), yamlserializer)
     assert len(requests) == len(load(cassette).interactions) > 30
-    (tmp_path / "live.txt").write_text(repr(live))
     pytester.makepyfile(
         textwrap.dedent(f"""
         import pytest
@@ -123,7 +128,7 @@ def test_stock_vcrpy_replays_the_recording_offline(
         def test_replay():
             with OpenAI(api_key="sk-other", max_retries=0) as client:
                 replayed = run_everything(client)
-            assert repr(replayed) == open({str(tmp_path / "live.txt")!r}).read()
+            open({str(tmp_path / "replayed.txt")!r}, "w").write(repr(replayed))
         """)
     )
     # Stock pytest + pytest-recording only: no other installed plugin is loaded.
@@ -132,13 +137,30 @@ def test_stock_vcrpy_replays_the_recording_offline(
         "--block-network", "-p", "pytest_recording.plugin", "-p", "no:cacheprovider"
     )
     result.assert_outcomes(passed=1)
+    replayed = (tmp_path / "replayed.txt").read_text()
+    assert is_placeholder(ID.findall(replayed)[0]) and not is_placeholder(live[0].id)
+    assert _canonical(replayed) == _canonical(repr(live))
+
+
+ID = re.compile(r"(?<![A-Za-z0-9_-])(?:vs_|vsfb_|file-)[A-Za-z0-9]+")
+TIME = re.compile(r"\b(created_at|last_active_at|expires_at)=(\d+)")
+
+
+def _canonical(text: str) -> str:
+    """Ids numbered by first appearance, times relative to the first one."""
+    ids: dict[str, str] = {}
+    text = ID.sub(lambda found: ids.setdefault(found.group(), f"ID{len(ids)}"), text)
+    times = [int(found.group(2)) for found in TIME.finditer(text)]
+    base = times[0] if times else 0
+    return TIME.sub(lambda found: f"{found.group(1)}={int(found.group(2)) - base}", text)
 
 
 def test_kill_minus_nine_keeps_every_completed_interaction(tmp_path: Path) -> None:
     """After kill -9 mid-traffic the cassette loads and holds every response the client got."""
     cassette = tmp_path / "kill.yaml"
+    # --keep-ids: each response's real x-request-id says which one the cassette holds
     with vstape_server(
-        "record", "--listen", "127.0.0.1:0", "--cassette", str(cassette), "--quiet"
+        "record", "--listen", "127.0.0.1:0", "--cassette", str(cassette), "--quiet", "--keep-ids"
     ) as (proc, url):
         got: list[str] = []
         stop = threading.Event()
@@ -196,8 +218,9 @@ def test_concurrent_clients_recorded_exactly_once(tmp_path: Path) -> None:
         proc.send_signal(signal.SIGTERM)
         proc.communicate(timeout=30)
     recorded = [i.response.headers["x-request-id"][0] for i in load(cassette).interactions]
-    assert len(seen) == 800
-    assert sorted(recorded) == sorted(seen)
+    assert len(seen) == 800 and not any(map(is_placeholder, seen))  # the client: real ids
+    # the cassette: one placeholder per answer, numbered 1..800 under 8 concurrent clients
+    assert sorted(int(r.rsplit("vstape", 1)[1]) for r in recorded) == list(range(1, 801))
 
 
 def test_strict_mode_rejects_invalid_requests_without_forwarding(tmp_path: Path) -> None:
