@@ -36,6 +36,7 @@ def test_forward_mode_with_mitmproxys_ca(tmp_path: Path) -> None:
         "--cassette",
         str(cassette),
         "--quiet",
+        "--keep-ids",  # the cassette's ids are the ones the client saw
     ]
     ready = r"forward proxy at http://127\.0\.0\.1:(\d+) -> the emulator"
     with vstape_server(*args, ready=ready) as (proc, url):
@@ -96,6 +97,7 @@ def test_forward_mode_records_the_real_destination(tmp_path: Path) -> None:
     real = f"http://127.0.0.1:{server.server_address[1]}/v1"
     cassette = tmp_path / "fwd.yaml"
     args = ["record", "--mode", "forward", "--listen", "127.0.0.1:0", "--cassette", str(cassette)]
+    args.append("--keep-ids")  # the cassette holds exactly what the real destination said
     ready = r"forward proxy at http://127\.0\.0\.1:(\d+) -> each request's own host"
     try:
         with vstape_server(*args, ready=ready) as (proc, url):

@@ -201,6 +201,7 @@ def recording(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Recording]:
     """The Python SDK through `vstape record` (emulator upstream) into one cassette."""
     path = tmp_path_factory.mktemp("node") / "python-sdk.yaml"
     args = ["record", "--listen", "127.0.0.1:0", "--cassette", str(path), "--seed", "2024"]
+    args.append("--keep-ids")  # the Node SDK replays with the ids the Python session saw
     with vstape_server(*args, "--quiet") as (proc, url):
         with OpenAI(api_key="sk-record", base_url=url, max_retries=0) as client:
             store, listed, files = _python_session(client)

@@ -134,6 +134,7 @@ def test_non_utf8_bytes_are_recorded_and_replayed_byte_for_byte(
             f"http://127.0.0.1:{upstream}",
             "--cassette",
             str(cassette),
+            "--keep-ids",  # replayed to a raw client that sends the upstream's ids
         ) as (proc, url),
     ):
         port = int(url.rsplit(":", 1)[1].split("/")[0])

@@ -105,6 +105,7 @@ def test_client_gets_upstream_bytes_and_cassette_gets_them_decoded(
     """Compressed, chunked, binary and SSE answers reach the client byte for byte."""
     cassette = tmp_path / "t.yaml"
     args = ["record", "--listen", "127.0.0.1:0", "--cassette", str(cassette), "--quiet"]
+    args.append("--keep-ids")  # the cassette holds exactly what the upstream said, decoded
     with vstape_server(*args, "--upstream", f"http://127.0.0.1:{upstream}") as (proc, url):
         port = int(url.rsplit(":", 1)[1].split("/")[0])
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
