@@ -151,7 +151,7 @@ def test_bad_marker_argument_is_a_usage_error(pytester: pytest.Pytester, cassett
     result.assert_outcomes(errors=1)
     result.stdout.fnmatch_lines(
         [
-            "*unknown argument(s)*unsued*it accepts validate, unused, exhausted, format, fast_forward, match, off, hosts"
+            "*unknown argument(s)*unsued*it accepts validate, unused, exhausted, format, fast_forward, match, off, hosts, keep_ids"
         ]
     )
 

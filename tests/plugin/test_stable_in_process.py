@@ -39,6 +39,9 @@ from openai import OpenAI
 from vstape.cli.sdk.script import run_everything
 from vstape.recording.placeholders import is_placeholder
 
+MARK = os.environ.get("KEEP_MARK")
+pytestmark = [pytest.mark.vstape(keep_ids=eval(MARK))] if MARK else []
+
 
 @pytest.mark.vcr
 def test_workload():
