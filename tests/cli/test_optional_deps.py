@@ -87,6 +87,7 @@ CORE = [
     ["faults", "--route", "get_file"],
     ["where"],
     ["docs", "install"],
+    ["diff", str(ROOT / "cassettes" / "get_file"), str(ROOT / "cassettes" / "get_file")],
 ]
 
 
