@@ -157,3 +157,78 @@ def test_concurrent_writers_never_give_one_number_twice(
     assert len(items) == len(uploads)
     ids = [str(i.response.body.string).split('"id": "', 1)[1].split('"', 1)[0] for i in items]
     assert all(is_placeholder(i) for i in ids) and len(set(ids)) == len(ids)
+
+
+def test_a_rewrite_that_keeps_nothing_numbers_from_one_again(
+    tmp_path: Path, raw: list[Interaction]
+) -> None:
+    """rewriting(): what the new file keeps counts, not the old file or the journal."""
+    cassette, journals = tmp_path / "run.yaml", tmp_path / "state"
+    journals.mkdir(mode=0o700)
+    first = ScopeNormalizer(cassette, journal_folder=journals)
+    _write(first, cassette, raw)
+    first.close()
+    again = recorded()[0]  # another recording of the same workload: new real ids
+    second = ScopeNormalizer(cassette, journal_folder=journals)
+    with second.rewriting(cassette, [], again) as stable:
+        cassette.write_bytes(dumps(Cassette(stable)))
+    second.close()
+    expected = normalize_scope([again])[0]
+    assert [i.request.uri for i in load(cassette).interactions] == [i.request.uri for i in expected]
+    kept = load(cassette).interactions[:HALF]  # a rewrite that keeps the first part
+    third = ScopeNormalizer(cassette, journal_folder=journals)
+    with third.rewriting(cassette, kept, recorded()[0][HALF:]) as stable:
+        numbers = [
+            int(v.rsplit("vstape", 1)[1])
+            for i in stable
+            for v in i.response.headers["x-request-id"]
+        ]
+    third.close()
+    assert numbers == list(range(HALF + 1, len(raw) + 1))  # continues what is kept
+
+
+def test_threads_sharing_one_folder_scope_take_turns(
+    tmp_path: Path, raw: list[Interaction]
+) -> None:
+    """One normalizer, two cassettes of its folder (the recorder's --cassette-dir writer
+    threads): while one thread decides and writes, the other waits (flock alone would not
+    make it: both threads hold the journal's one file descriptor), then continues the
+    numbering."""
+    folder = tmp_path / "c"
+    scope = ScopeNormalizer(folder, folder=True, journal_folder=tmp_path)
+    upload = next(i for i in raw if i.request.uri.endswith("/v1/files"))
+    inside, release, second_in = threading.Event(), threading.Event(), threading.Event()
+    numbers: list[str] = []
+
+    def first() -> None:
+        with scope.writing(folder / "a.yaml", [upload]) as stable:
+            inside.set()
+            release.wait(timeout=30)
+            CassetteWriter(folder / "a.yaml").append_many(stable)
+            numbers.append(stable[0].response.headers["x-request-id"][0])
+
+    def second() -> None:
+        other = msgspec.structs.replace(
+            upload,
+            response=msgspec.structs.replace(
+                upload.response,
+                headers={**upload.response.headers, "x-request-id": ["req_other0123456789"]},
+            ),
+        )
+        with scope.writing(folder / "b.yaml", [other]) as stable:
+            second_in.set()
+            CassetteWriter(folder / "b.yaml").append_many(stable)
+            numbers.append(stable[0].response.headers["x-request-id"][0])
+
+    one = threading.Thread(target=first)
+    one.start()
+    assert inside.wait(timeout=30)
+    two = threading.Thread(target=second)
+    two.start()
+    assert not second_in.wait(timeout=0.5)  # held off while the first is inside
+    release.set()
+    one.join(timeout=30)
+    two.join(timeout=30)
+    scope.close()
+    assert second_in.is_set()
+    assert [int(n.rsplit("vstape", 1)[1]) for n in numbers] == [1, 2]
