@@ -17,6 +17,7 @@ import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
+import msgspec
 import pytest
 from openai import OpenAI
 
@@ -47,7 +48,9 @@ pytestmark = [pytest.mark.vstape(keep_ids=eval(MARK))] if MARK else []
 def test_workload():
     with OpenAI(api_key="sk-live-SECRET0123456789", max_retries=0) as client:
         out = run_everything(client)
-    assert is_placeholder(out[0].id) == (os.environ["EXPECT"] == "placeholders")
+        assert is_placeholder(out[0].id) == (os.environ["EXPECT"] == "placeholders")
+        if os.environ.get("EXTRA"):  # not in the cassette: recorded now, live
+            assert not is_placeholder(client.vector_stores.create(name="extra").id)
 """
 
 
@@ -58,12 +61,12 @@ def project(pytester: pytest.Pytester) -> Iterator[pytest.Pytester]:
     yield pytester
 
 
-def _record(pytester: pytest.Pytester, folder: Path, *args: str) -> Path:
+def _record(pytester: pytest.Pytester, folder: Path, *args: str, expect: str = "real") -> Path:
     """Run the workload against a fresh unseeded emulator; the cassette it wrote."""
     server = EmulatorServer(Emulator())
     try:
         pytester._monkeypatch.setenv("OPENAI_BASE_URL", server.url)
-        pytester._monkeypatch.setenv("EXPECT", "real")
+        pytester._monkeypatch.setenv("EXPECT", expect)
         run(pytester, folder, *args).assert_outcomes(passed=1)
     finally:
         server.stop()
@@ -126,6 +129,18 @@ def test_in_process_recording_gives_the_proxys_placeholders(
     changed = _changed_lines(text, again.read_text())
     assert [line for line in changed if not TIME_LINE.match(line)] == []
     assert ID.findall(again.read_text()) == ids
+
+    # new_episodes: the workload replays, one new request is recorded: numbering continues.
+    old = load(again).interactions
+    project._monkeypatch.setenv("EXTRA", "1")
+    grown = _record(
+        project, tmp_path / "cassettes", "--record-mode=new_episodes", expect="placeholders"
+    )
+    items = load(grown).interactions
+    assert items[: len(old)] == old and len(items) == len(old) + 1
+    stores = {i for i in ids if i.startswith("vs_vstape")}
+    new_id = msgspec.json.decode(items[-1].response.body.bytes)["id"]
+    assert int(new_id.rsplit("vstape", 1)[1]) == len(stores) + 1
 
 
 def test_keep_ids_records_the_real_values(project: pytest.Pytester, tmp_path: Path) -> None:
