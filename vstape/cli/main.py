@@ -30,6 +30,8 @@ COMMANDS: dict[str, str] = {
     "validate": "validate every interaction of vcrpy cassettes against the schemas",
     "lint": "find secrets and unreplayable interactions in cassettes",
     "coverage": "which routes x statuses x scenarios a set of cassettes exercises",
+    "import": "import HAR files and mitmproxy flow dumps as validated, redacted cassettes",
+    "export": "export cassettes as a HAR file for browser devtools, mitmweb and HAR viewers",
     "cassettes": "regenerate or check the shipped cassettes",
     "faults": "print the failure catalog (what each scenario sends, what the SDK raises)",
     "where": "print where the shipped cassettes, the mitmproxy addon script and the docs are",
