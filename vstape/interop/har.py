@@ -135,11 +135,14 @@ def _document(
     path: str | os.PathLike[str], data: Buffer
 ) -> model.HarDocument | model.LooseDocument:
     """The top of the document, its entries undecoded."""
-    not_har = f"{path}: not a HAR file: {{}}; expected {EXPECTED}"
+
+    def not_har(err: Exception) -> str:
+        return f"{path}: not a HAR file: {err}; expected {EXPECTED}"
+
     try:
         return msgspec.json.decode(data, type=model.HarDocument)
     except msgspec.ValidationError as err:
-        raise CaptureError(not_har.format(err)) from None
+        raise CaptureError(not_har(err)) from None
     except msgspec.DecodeError as err:
         if "surrogate" not in str(err):
             raise _syntax_error(path, data, err) from None
@@ -153,7 +156,7 @@ def _document(
     try:
         return msgspec.convert(json.loads(text), model.LooseDocument)
     except msgspec.ValidationError as err:
-        raise CaptureError(not_har.format(err)) from None
+        raise CaptureError(not_har(err)) from None
     except json.JSONDecodeError as err:
         offset = len(text[: err.pos].encode("utf-8", "surrogatepass"))
         raise _syntax_error(path, data, ValueError(f"{err.msg} (byte {offset})")) from None
@@ -161,10 +164,43 @@ def _document(
         raise CaptureError(f"{path}: refused: nested too deeply for a HAR file") from None
 
 
-def _entry(path: str | os.PathLike[str], index: int, raw: Any) -> model.Entry:
+def _offset(data: Buffer, raw: bytes) -> int:
+    """Where the raw entry ``raw`` starts in ``data`` (for an error message only)."""
+    view = memoryview(data)
+    whole = view.obj  # the mapped file, also under the view that skips a byte order mark
+    if not isinstance(whole, (bytes, mmap.mmap)):
+        return 0
+    skip = len(whole) - len(view)
+    return max(whole.find(raw, skip) - skip, 0)
+
+
+def _loose_entry(path: str | os.PathLike[str], data: Buffer, raw: bytes) -> Any:
+    """An entry msgspec refused for its lone surrogates, read by the stdlib parser."""
+    try:
+        text = raw.decode("utf-8", "surrogatepass")
+    except UnicodeDecodeError as err:
+        at = _offset(data, raw) + err.start
+        raise _syntax_error(path, data, UnicodeDecodeError("utf-8", b"", at, at + 1, "")) from None
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError) as err:
+        raise _syntax_error(path, data, ValueError(f"{err} (byte {_offset(data, raw)})")) from None
+
+
+def _entry(path: str | os.PathLike[str], data: Buffer, index: int, raw: Any) -> model.Entry:
     try:
         if isinstance(raw, msgspec.Raw):
-            return msgspec.json.decode(raw, type=model.Entry)
+            try:
+                return msgspec.json.decode(raw, type=model.Entry)
+            except msgspec.ValidationError:
+                raise
+            except msgspec.DecodeError as err:
+                # A raw entry's strings are checked only now: lone surrogates, or not UTF-8.
+                if "surrogate" not in str(err):
+                    at = _offset(data, bytes(raw)) + _first_bad_utf8(bytes(raw))
+                    error = UnicodeDecodeError("utf-8", b"", at, at + 1, "")
+                    raise _syntax_error(path, data, error) from None
+                raw = _loose_entry(path, data, bytes(raw))
         return msgspec.convert(raw, model.Entry)
     except msgspec.ValidationError as err:
         detail = str(err).replace("`$", f"`$.log.entries[{index}]")
@@ -175,8 +211,8 @@ def _entry(path: str | os.PathLike[str], index: int, raw: Any) -> model.Entry:
             '{"request": {"method", "url", "headers", ...}, "response": {"status", "headers", '
             '"content": {"text", ...}, ...}, ...}'
         ) from None
-    except (msgspec.DecodeError, RecursionError) as err:
-        raise CaptureError(f"{path}: entry {index}: not a HAR entry: {err}") from None
+    except RecursionError:
+        raise CaptureError(f"{path}: entry {index}: refused: nested too deeply") from None
 
 
 class _Entry:
@@ -355,5 +391,5 @@ def read(path: str | os.PathLike[str]) -> Capture:
     creator = document.log.creator.name.strip().lower()
     entries: list[Taken | Skipped] = []
     for index, raw in enumerate(document.log.entries):
-        entries.append(_Entry(str(path), index, _entry(path, index, raw), creator).convert())
+        entries.append(_Entry(str(path), index, _entry(path, data, index, raw), creator).convert())
     return Capture(str(path), "har", entries)

@@ -120,7 +120,8 @@ def entry(item: Interaction, page: str | None = None) -> dict[str, Any]:
         mime = _first(request_headers, "content-type")
         har_request["postData"] = {"mimeType": mime, "params": [], **posted}
         har_request["bodySize"] = size
-    content, size = _body(response.body.string)
+    stored = response.body
+    content, size = _body(stored.bytes if stored.encoding == "base64" else stored.string)
     mime = _first(response_headers, "content-type")
     meta = _meta(item, latin1)
     duration = meta["duration_ms"] or 0

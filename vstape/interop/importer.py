@@ -23,6 +23,7 @@ Library use::
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -73,14 +74,18 @@ class Target:
     ) -> list[str]:
         """The recorder's start-up refusals for these targets, naming the flags as typed."""
         if self.cassette is not None:
-            return record_target.probe_file(file_flag, str(self.cassette))
-        assert self.cassette_dir is not None
-        return record_target.probe_folder(
-            dir_flag,
-            str(self.cassette_dir),
-            record_target.cassette_names(self.split),
-            f".{self.fmt}",
-        )
+            problems = record_target.probe_file(file_flag, str(self.cassette))
+        else:
+            assert self.cassette_dir is not None
+            problems = record_target.probe_folder(
+                dir_flag,
+                str(self.cassette_dir),
+                record_target.cassette_names(self.split),
+                f".{self.fmt}",
+            )
+        # The probes' hints name the proxy's options; say the flags instead.
+        flags = {"vstape_cassette": file_flag, "vstape_cassette_dir": dir_flag}
+        return [re.sub(r"\bvstape_cassette(?:_dir)?\b", lambda m: flags[m[0]], p) for p in problems]
 
 
 @dataclass(frozen=True)
