@@ -19,6 +19,7 @@ ORDER = [
     "fixtures.md",
     "faults.md",
     "replay-server.md",
+    "interop.md",
     "ci.md",
     "schemas.md",
     "performance.md",

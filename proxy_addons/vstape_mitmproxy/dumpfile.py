@@ -26,7 +26,7 @@ import os
 
 from mitmproxy import flow as mflow
 from mitmproxy import http
-from mitmproxy.io import FlowReader
+from mitmproxy.io import FlowReader, tnetstring
 from mitmproxy.version import FLOW_FORMAT_VERSION, VERSION
 
 from vstape.api.routes import is_known_family
@@ -89,20 +89,45 @@ def _entry(index: int, flow: mflow.Flow, keep_host: bool) -> Taken | Skipped:
     )
 
 
+def _declared_version(path: str, offset: int) -> object:
+    """The flow format version the flow at ``offset`` says it has (None: unreadable)."""
+    try:
+        with open(path, "rb") as handle:
+            handle.seek(offset)
+            state = tnetstring.load(handle)
+    except Exception:  # damaged: no version to tell
+        return None
+    if not isinstance(state, dict):
+        return None
+    return state.get(b"version", state.get("version"))
+
+
 def _read_error(path: str, index: int, offset: int, err: BaseException) -> CaptureError:
     text = str(err) or type(err).__name__
+    if isinstance(err, LookupError):  # a migration that found a field missing
+        text = f"{type(err).__name__}: {err}"
     where = f"{path}: flow {index} (byte {offset})"
+    declared = _declared_version(path, offset)
+    to_har = (
+        "Open the dump in the mitmproxy that wrote it and export it as HAR (mitmweb: File > "
+        "Export > HAR, or `mitmdump -nr DUMP --set hardump=out.har`), then import the HAR"
+    )
     if "flow format version" in text:
         return CaptureError(
             f"{where}: written by another mitmproxy version: {text} (this is mitmproxy "
-            f"{VERSION}, flow format {FLOW_FORMAT_VERSION}). Open the dump in the mitmproxy "
-            "that wrote it and export it as HAR (mitmweb: File > Export > HAR, or "
-            "`mitmdump -nr DUMP --set hardump=out.har`), then import the HAR"
+            f"{VERSION}, flow format {FLOW_FORMAT_VERSION}). {to_har}"
+        )
+    if declared is not None and declared != FLOW_FORMAT_VERSION:
+        return CaptureError(
+            f"{where}: written by another mitmproxy version (flow format {declared!r}), and "
+            f"mitmproxy {VERSION} (flow format {FLOW_FORMAT_VERSION}) could not migrate it "
+            f"({text}). {to_har}"
         )
     return CaptureError(
         f"{where}: mitmproxy cannot read the dump from here ({text}): it is damaged or "
-        "truncated (a mitmdump killed while writing leaves half a flow); the flows before it "
-        f"can be saved apart with `mitmdump -nr {path} -w fixed.mitm`, then imported"
+        "truncated (a mitmdump killed while writing leaves half a flow); "
+        f"`mitmdump -nr {path} -w fixed.mitm` saves the flows before it (and then stops "
+        "with this error), and fixed.mitm imports"
     )
 
 

@@ -118,6 +118,8 @@ CORE = [
     ["faults", "--route", "get_file"],
     ["where"],
     ["docs", "install"],
+    ["import", str(ROOT / "tests" / "cli" / "data" / "get_file_ok.har"), "--cassette", "in.yaml"],
+    ["export", str(ROOT / "cassettes" / "get_file" / "ok.yaml"), "--har", "out.har"],
 ]
 
 
