@@ -96,7 +96,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--report-json", default="", metavar="FILE", help="write the report as JSON"
     )
     parser.add_argument("--junit", default="", metavar="FILE", help="write the report as JUnit XML")
-    parser.add_argument("--quiet", action="store_true", help="only errors and the summary line")
+    parser.add_argument(
+        "--quiet",
+        action="store_true",
+        help="no table, violation or per-cassette lines: what each source held, and the summary",
+    )
 
 
 def _fail(message: str) -> int:

@@ -68,8 +68,6 @@ class Taken:
     scenario: str | None = None
     fault: str | None = None
     """Set when vstape itself wrote the capture (``vstape export``'s ``_vstape`` field)."""
-    restores_time: bool = False
-    """``recorded_at`` is vstape's own, null included: kept exactly as it is."""
 
 
 @dataclass(frozen=True)

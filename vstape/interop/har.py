@@ -391,5 +391,28 @@ def read(path: str | os.PathLike[str]) -> Capture:
     creator = document.log.creator.name.strip().lower()
     entries: list[Taken | Skipped] = []
     for index, raw in enumerate(document.log.entries):
+        if _elsewhere(raw):  # another API's entry: its other fields are none of our business
+            entries.append(Skipped(index, NOT_API))
+            continue
         entries.append(_Entry(str(path), index, _entry(path, data, index, raw), creator).convert())
     return Capture(str(path), "har", entries)
+
+
+class _ProbeRequest(msgspec.Struct):
+    url: str
+
+
+class _Probe(msgspec.Struct):
+    request: _ProbeRequest
+
+
+def _elsewhere(raw: Any) -> bool:
+    """Whether an entry is surely not the API's (its URL only is read; unsure: False)."""
+    try:
+        if isinstance(raw, msgspec.Raw):
+            url = msgspec.json.decode(raw, type=_Probe).request.url
+        else:
+            url = msgspec.convert(raw, _Probe).request.url
+    except (msgspec.DecodeError, msgspec.ValidationError, RecursionError):
+        return False  # the full decoding says what is wrong with it
+    return not is_known_family(path_of(url))

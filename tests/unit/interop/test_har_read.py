@@ -261,3 +261,16 @@ def test_bad_base64_and_unknown_encodings(tmp_path: Path) -> None:
     odd = make.entry(content={"size": 3, "text": "x", "encoding": "rot13"})
     path = make.write(tmp_path / "rot.har", [odd])
     assert "response.content.encoding 'rot13': only base64 is known" in _error(path)
+
+
+def test_other_entries_odd_shapes_do_not_stop_the_import(tmp_path: Path) -> None:
+    """A browser entry with null header values or odd fields is skipped, not refused."""
+    odd = make.entry(
+        "https://cdn.example.com/app.js", request_headers=[{"name": "x", "value": None}]
+    )
+    odd["response"]["content"] = {"size": "big"}
+    capture = har.read(make.write(tmp_path / "odd.har", [odd, make.entry()]))
+    assert [type(e) for e in capture.entries] == [Skipped, Taken]
+    api = make.entry(request_headers=[{"name": "x", "value": None}])
+    message = _error(make.write(tmp_path / "api.har", [api]))
+    assert "entry 0: not a HAR entry: Expected `str`, got `null`" in message
