@@ -12,14 +12,15 @@ import statistics
 import time
 
 from bench._common import figure
-from vstape.emulator import Emulator, EmuRequest
+from vstape.emulator import Emulator
+from vstape.http import Request
 
-AUTH = {"authorization": "Bearer sk-bench", "content-type": "application/json"}
+AUTH = (("authorization", "Bearer sk-bench"), ("content-type", "application/json"))
 
 
 def _store(n_files: int) -> tuple[Emulator, str, list[str]]:
     emu = Emulator(seed=1)
-    vs = json.loads(emu.handle(EmuRequest("POST", "/v1/vector_stores", AUTH, b"{}")).body)["id"]
+    vs = json.loads(emu.handle(Request("POST", "/v1/vector_stores", AUTH, b"{}")).body)["id"]
     boundary = "bench"
     ids = []
     for i in range(n_files):
@@ -28,13 +29,13 @@ def _store(n_files: int) -> tuple[Emulator, str, list[str]]:
             f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="f{i}.txt"\r\n\r\n'
             f"text {i}\r\n--{boundary}--\r\n"
         ).encode()
-        headers = {
-            "authorization": "Bearer x",
-            "content-type": f"multipart/form-data; boundary={boundary}",
-        }
-        file_id = json.loads(emu.handle(EmuRequest("POST", "/v1/files", headers, body)).body)["id"]
+        headers = (
+            ("authorization", "Bearer x"),
+            ("content-type", f"multipart/form-data; boundary={boundary}"),
+        )
+        file_id = json.loads(emu.handle(Request("POST", "/v1/files", headers, body)).body)["id"]
         emu.handle(
-            EmuRequest(
+            Request(
                 "POST",
                 f"/v1/vector_stores/{vs}/files",
                 AUTH,
@@ -60,7 +61,7 @@ def _per_request(emu: Emulator, vs: str, ids: list[str], rounds: int = 7, pages:
         for _ in range(pages):
             page = json.loads(
                 emu.handle(
-                    EmuRequest(
+                    Request(
                         "GET",
                         f"/v1/vector_stores/{vs}/files?limit=20&order=asc&after={cursor}",
                         AUTH,
@@ -75,7 +76,7 @@ def _per_request(emu: Emulator, vs: str, ids: list[str], rounds: int = 7, pages:
 def _hot(emu: Emulator, vs: str, ids: list[str]) -> float:
     """Seconds per list request at one cursor (memory caches warm): the algorithmic cost."""
     path = f"/v1/vector_stores/{vs}/files?limit=20&order=asc&after={ids[len(ids) // 2 - 30]}"
-    request = EmuRequest("GET", path, AUTH)
+    request = Request("GET", path, AUTH)
     samples = []
     for _ in range(7):
         start = time.perf_counter()

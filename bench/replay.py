@@ -99,11 +99,11 @@ def one(tool: str, cassette: str, n: int, sample: int) -> dict[str, float]:
         if tool.startswith("vstape"):
             import vcr
 
-            from vstape_pytest import vcr_setup
+            from vstape_pytest._vcr.configure import configure
             from vstape_pytest.settings import Settings
 
             instance = vcr.VCR(record_mode="none")
-            vcr_setup.configure(instance, Settings(unused="off"))
+            configure(instance, Settings(unused="off"))
             context = instance.use_cassette(cassette)
         elif tool == "vcrpy":
             import vcr

@@ -64,8 +64,19 @@ def query_of(url: str) -> str:
         return url.partition("?")[2].split("#", 1)[0]
 
 
+# Python 3.13 renamed these phrases (RFC 9110); recordings keep one spelling on every Python.
+_RENAMED_IN_3_13 = {
+    413: "Request Entity Too Large",
+    414: "Request-URI Too Long",
+    416: "Requested Range Not Satisfiable",
+    422: "Unprocessable Entity",
+}
+
+
 def reason(status: int) -> str:
     """The standard reason phrase of ``status`` (``""`` for a code HTTP does not name)."""
+    if status in _RENAMED_IN_3_13:
+        return _RENAMED_IN_3_13[status]
     try:
         return HTTPStatus(status).phrase
     except ValueError:

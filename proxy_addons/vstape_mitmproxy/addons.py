@@ -8,8 +8,9 @@ mitmproxy listens on every interface unless ``--listen-host`` says otherwise, an
 flow view (mitmweb) keeps the real ``Authorization`` header in memory: vstape redacts
 what it writes, not what mitmproxy shows. Keep it on loopback.
 
-Options: every ``vstape_*`` option of proxy_addons/vstape_mitmproxy/settings.py and the ``vstape_fault*``
-options of proxy_addons/vstape_mitmproxy/faults.py (``--set name=value``).
+Options: every ``vstape_*`` option of proxy_addons/vstape_mitmproxy/options.py and the
+``vstape_fault*`` options of proxy_addons/vstape_mitmproxy/faults.py (``--set name=value``).
+The chain is :func:`vstape_mitmproxy.chains.record`.
 """
 
 from __future__ import annotations
@@ -23,9 +24,6 @@ if __package__ in (None, ""):  # loaded by `mitmdump -s proxy_addons/vstape_mitm
     # checkout's root for the core when vstape is not installed
     sys.path[:0] = [str(p) for p in (_here.parents[1], _here.parents[2]) if p.is_dir()]
 
-from vstape_mitmproxy.faults import FaultEnactor, FaultInjector
-from vstape_mitmproxy.recorder import Recorder
-from vstape_mitmproxy.validator import Validator
+from vstape_mitmproxy import chains
 
-# Order matters: faults are decided first, enacted last (after they were recorded).
-addons = [FaultInjector(), Validator(), Recorder(), FaultEnactor()]
+addons = chains.record()  # the upstream answers (``--mode reverse:URL``), not the emulator

@@ -21,7 +21,8 @@ if __package__ in (None, ""):  # loaded by `mitmdump -s proxy_addons/vstape_mitm
     # checkout's root for the core when vstape is not installed
     sys.path[:0] = [str(p) for p in (_here.parents[1], _here.parents[2]) if p.is_dir()]
 
-from vstape.emulator import Emulator, EmuRequest
+from vstape.emulator import Emulator
+from vstape.http import Request
 
 
 class EmulatorAddon:
@@ -86,10 +87,10 @@ class EmulatorAddon:
             return
         req = flow.request
         answer = self.emulator.handle(
-            EmuRequest(
+            Request(
                 req.method,
                 req.path,
-                dict(req.headers.items()),
+                tuple(req.headers.items()),
                 req.get_content(strict=False) or b"",
             )
         )

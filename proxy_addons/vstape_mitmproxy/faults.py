@@ -9,7 +9,8 @@ Usage:
     vstape replay cassettes/ --fault 'search_vector_store:read_timeout'
 
 Any client can also ask for one scenario per request with the header
-``x-vstape-fault: <scenario>`` (removed before the request goes anywhere).
+``x-vstape-fault: <scenario>`` (:data:`vstape.faults.plan.HEADER`; removed before the
+request goes anywhere).
 
 Two addons, because a fault has two moments: :class:`FaultInjector` (first in the
 chain) decides and answers status faults without forwarding, breaks bodies and adds
@@ -17,7 +18,8 @@ latency; :class:`FaultEnactor` (last in the chain, after the recorder) carries o
 only the connection can say: a reset, a stall, a body cut short. Between them the
 validator checks and the recorder records what the client will see (transport faults
 as a stand-in that stock vcrpy can replay), so a recording made with faults becomes a
-failure fixture.
+failure fixture. What each scenario does is the catalog's to say (its enactment, its
+breaker, its content type): these addons only carry it out.
 """
 
 from __future__ import annotations
@@ -32,29 +34,30 @@ from typing import Any
 from mitmproxy import ctx, exceptions, http
 
 from vstape.api import routes
-from vstape.faults import catalog as faults
-from vstape.faults.catalog import FaultPlan, FaultSpecError, Scenario, Wire
+from vstape.faults import responses
+from vstape.faults.catalog import BY_SCENARIO, get, scenarios_for
+from vstape.faults.plan import HEADER, FaultPlan, FaultSpecError, parse_spec
+from vstape.http import Response
+from vstape_mitmproxy._flow import FAULT as META
 
 logger = logging.getLogger("vstape")
-HEADER = "x-vstape-fault"
-META = "vstape_fault"
 RETRY_COUNT = "x-stainless-retry-count"  # 0, 1, 2... on each attempt of one SDK call
 # A stall outlasts the SDK's default read timeout (600 s); it ends as soon as the client hangs up.
 STALL_MS = 610_000
 POLL_S = 0.05
 
 
-def _apply(flow: http.HTTPFlow, wire: Wire) -> None:
-    headers = [(k.encode(), v.encode()) for k, v in wire.headers]
-    flow.response = http.Response.make(wire.status, wire.body, headers)
-    flow.response.reason = wire.reason
+def _apply(flow: http.HTTPFlow, answer: Response) -> None:
+    headers = [(k.encode(), v.encode()) for k, v in answer.headers]
+    flow.response = http.Response.make(answer.status, answer.body, headers)
+    flow.response.reason = answer.reason
 
 
 class FaultInjector:
     """Decides which requests fail and how; answers status faults itself."""
 
     def __init__(self, specs: list[str] | None = None, seed: int | None = None) -> None:
-        self.plan = FaultPlan([faults.parse_spec(s) for s in specs or []], seed)
+        self.plan = FaultPlan([parse_spec(s) for s in specs or []], seed)
         self._fixed = specs is not None
         self.latency_ms = 2000
         self.honour_header = True
@@ -108,7 +111,7 @@ class FaultInjector:
         if self._fixed or not ({"vstape_faults", "vstape_fault_seed"} & updated):
             return
         try:
-            specs = [faults.parse_spec(value) for value in opts.vstape_faults]
+            specs = [parse_spec(value) for value in opts.vstape_faults]
         except FaultSpecError as err:
             raise exceptions.OptionsError(str(err)) from err
         seed = opts.vstape_fault_seed
@@ -123,19 +126,19 @@ class FaultInjector:
         if not self.honour_header:
             return None
         name = value.strip()
-        scenario = faults.BY_SCENARIO.get(name)
+        scenario = BY_SCENARIO.get(name)
         if scenario is None or not scenario.applies(route):
             logger.warning("vstape: ignoring %s: %r does not apply to %s", HEADER, name, route.name)
             print(
                 f"vstape fault: ignored {HEADER}: {name!r} (not a scenario of {route.name}; "
-                f"valid: {', '.join(s.name for s in faults.scenarios_for(route))})",
+                f"valid: {', '.join(s.name for s in scenarios_for(route))})",
                 flush=True,
             )
             return None
         return name
 
     async def request(self, flow: http.HTTPFlow) -> None:
-        """Pick a fault for this request and answer it when it is a status fault."""
+        """Pick a fault for this request; answer in the upstream's place when the fault says so."""
         if flow.response is not None or not (self.plan.specs or HEADER in flow.request.headers):
             return  # the usual case when recording: no fault configured, none asked for
         found = routes.match(flow.request.method, flow.request.path)
@@ -153,39 +156,37 @@ class FaultInjector:
         flow.metadata[META] = {"scenario": scenario.name, "step": step}
         if step == "ok":
             return
-        played = faults.get(step)
+        played = get(step)
         if not self.quiet:
             print(f"vstape fault: {found.route.name} <- {scenario.name} ({step})", flush=True)
-        if played.kind == "latency":
+        if played.enactment == "delay":
             try:
                 await asyncio.sleep(self.latency_ms / 1000)
             except asyncio.CancelledError:  # shutting down
                 flow.kill()
                 return
-        elif played.kind == "status" or played.name == "html_error_page":
-            _apply(
-                flow, faults.error_response(played, found.route, found.params, self._request_id())
-            )
-        elif played.kind == "transport":
-            _apply(flow, faults.stand_in(played, self._request_id()))
-            flow.metadata[META]["enact"] = played.name
+        elif played.answers_in_place:
+            answer = responses.answer(played, found.route, found.params, self._request_id())
+            _apply(flow, answer)
+            if played.on_the_connection:  # a stall or a reset: the enactor's part
+                flow.metadata[META]["enact"] = played.name
 
     def response(self, flow: http.HTTPFlow) -> None:
-        """Break the body of a ``body`` fault (the real response, as it came back)."""
+        """Break the real body (as it came back) of a fault that has a breaker."""
         meta = flow.metadata.get(META)
         if meta is None or meta["step"] == "ok" or meta.get("recorded") or flow.response is None:
             return  # nothing to break, or a replayed body that was recorded broken
-        played: Scenario = faults.get(meta["step"])
-        if played.kind != "body" or played.name == "html_error_page":
+        played = get(meta["step"])
+        if played.breaker is None:
             return
         response = flow.response
         original = response.get_content(strict=False) or b""
         response.headers.pop("content-encoding", None)
-        response.set_content(faults.corrupt(played, original))
-        if played.name in ("malformed_json", "empty_body"):
-            response.headers["content-type"] = "application/json"
-        if played.name == "truncated_body":
-            meta["enact"] = "truncated_body"
+        response.set_content(played.corrupt(original))
+        if played.content_type is not None:
+            response.headers["content-type"] = played.content_type
+        if played.on_the_connection:  # a cut body: the enactor announces it whole
+            meta["enact"] = played.name
             meta["full_length"] = len(original)
 
 
@@ -207,19 +208,19 @@ class FaultEnactor:
             self.stall_ms = value
 
     async def response(self, flow: http.HTTPFlow) -> None:
-        """Reset, stall, or cut the body short, as the fault says."""
+        """Reset, stall, or cut the body short, as the fault's enactment says."""
         meta = flow.metadata.get(META) or {}
-        enact = meta.get("enact")
-        if enact is None or flow.response is None:
+        scenario = BY_SCENARIO.get(meta.get("enact") or "")  # set by the injector or the replayer
+        if scenario is None or flow.response is None:
             return
-        if enact == "connection_reset":
+        if scenario.enactment == "reset":
             flow.kill()
-        elif enact in ("read_timeout", "connect_timeout"):
+        elif scenario.enactment == "stall":
             # Through a proxy the TCP connection is already open, so both are a stall: the
             # client's own timeout fires (the SDK raises APITimeoutError either way).
             await self._hold_until_the_client_gives_up(flow)
             flow.kill()
-        elif enact == "truncated_body":
+        elif scenario.enactment == "cut":
             # Announce the whole body, send half, close: what a dropped connection looks like.
             full = int(meta.get("full_length", 0))
             headers = flow.response.headers

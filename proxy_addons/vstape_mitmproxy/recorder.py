@@ -4,9 +4,9 @@ Usage:
     mitmdump --listen-host 127.0.0.1 -s proxy_addons/vstape_mitmproxy/addons.py \
         --set vstape_cassette_dir=cassettes/recorded
 
-Reads the validator's verdict from ``flow.metadata["vstape"]``. Each interaction is
-durably in its cassette before the response goes back to the client. What the client
-receives is never changed.
+Reads the validator's verdict from ``flow.metadata["vstape"]`` (see
+:mod:`vstape_mitmproxy._flow`). Each interaction is durably in its cassette before the
+response goes back to the client. What the client receives is never changed.
 
 Nothing is lost silently. What can be known at start-up is refused then (an
 ``OptionsError``, so the proxy never listens): a cassette path that cannot be created or
@@ -32,9 +32,8 @@ from vstape.cassettes.model import Interaction
 from vstape.cassettes.writer import CassetteWriter, GroupCommitter
 from vstape.recording.interaction import to_interaction
 from vstape.reports.run import RecordingTally
-from vstape_mitmproxy import settings as opts
-from vstape_mitmproxy.faults import META as FAULT_META
-from vstape_mitmproxy.validator import exchange_of
+from vstape_mitmproxy import options as opts
+from vstape_mitmproxy._flow import VERDICT, exchange_of, fault_of
 
 logger = logging.getLogger("vstape")
 
@@ -113,7 +112,7 @@ class Recorder:
 
     async def response(self, flow: http.HTTPFlow) -> None:
         """Record the exchange; the client gets the response once it is durably on disk."""
-        meta: dict[str, Any] | None = flow.metadata.get("vstape")
+        meta: dict[str, Any] | None = flow.metadata.get(VERDICT)
         if meta is None or flow.response is None or flow.response.stream:
             return
         target = self.settings.target(meta.get("route"), meta.get("family", "vector_stores"))
@@ -121,9 +120,7 @@ class Recorder:
             return
         try:
             exchange = exchange_of(flow, meta.get("duration_ms"), self.settings.policy.keep_host)
-            fault = (
-                flow.metadata.get(FAULT_META) or {}
-            )  # set by proxy_addons/vstape_mitmproxy/faults.py
+            fault = fault_of(flow)  # set by the fault injector or the replayer
             step = fault.get("step")
             interaction = to_interaction(
                 exchange,

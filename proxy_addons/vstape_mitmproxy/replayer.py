@@ -20,7 +20,7 @@ from mitmproxy import http
 from vstape.cassettes.binary import header_bytes
 from vstape.recording.redact import scrub_text
 from vstape.replay.replayer import Replayer
-from vstape_mitmproxy.faults import META
+from vstape_mitmproxy._flow import FAULT
 
 logger = logging.getLogger("vstape")
 
@@ -42,7 +42,7 @@ class ReplayerAddon:
             req.method, req.url, dict(req.headers.items()), req.get_content(strict=False) or b""
         )
         if answer.fault is not None:  # recorded transport fault: the enactor carries it out
-            flow.metadata[META] = {
+            flow.metadata[FAULT] = {
                 "scenario": answer.fault,
                 "step": answer.fault,
                 "enact": answer.fault,

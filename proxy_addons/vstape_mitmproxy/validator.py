@@ -5,8 +5,9 @@ Usage:
 
 One line per flow (route, status, ms, OK or the violations with JSON paths); invalid
 flows are marked and commented for mitmweb. The verdict goes to
-``flow.metadata["vstape"]`` for the recorder. In strict mode an invalid request is
-answered with a 400 in OpenAI's error envelope and is not forwarded.
+``flow.metadata["vstape"]`` (:data:`vstape_mitmproxy._flow.VERDICT`) for the recorder.
+In strict mode an invalid request is answered with a 400 in OpenAI's error envelope and
+is not forwarded.
 
 A response that the fault injector broke on purpose (``flow.metadata["vstape_fault"]``
 names a ``body`` scenario such as ``malformed_json``) is not validated: its line and the
@@ -20,22 +21,21 @@ import logging
 import time
 from typing import Any
 
-import msgspec
 from mitmproxy import ctx, http
 
 from vstape.api import routes
-from vstape.api.schemas import Error, ErrorResponse
 from vstape.faults.catalog import breaks_body
-from vstape.recording.interaction import Exchange, violation_lines
+from vstape.http import error_body
+from vstape.recording.interaction import violation_lines
 from vstape.recording.redact import scrub_text
+from vstape.reports import json, junit, text
 from vstape.reports.run import RunReport
 from vstape.validation.validate import validate_request, validate_response
 from vstape.validation.violations import Violation
-from vstape_mitmproxy import settings as opts
-from vstape_mitmproxy.faults import META as FAULT_META
+from vstape_mitmproxy import options as opts
+from vstape_mitmproxy._flow import VERDICT, exchange_of, fault_of
 
 logger = logging.getLogger("vstape")
-META = "vstape"
 
 
 def _family_path(flow: http.HTTPFlow) -> str | None:
@@ -43,29 +43,9 @@ def _family_path(flow: http.HTTPFlow) -> str | None:
     return path if routes.is_known_family(path) else None
 
 
-def exchange_of(
-    flow: http.HTTPFlow, duration_ms: float | None = None, pretty_url: bool = False
-) -> Exchange:
-    """The flow as vstape's Exchange record (bodies decoded; the flow is not changed)."""
-    request, response = flow.request, flow.response
-    assert response is not None
-    return Exchange(
-        method=request.method,
-        url=request.pretty_url if pretty_url else request.url,
-        request_headers=list(request.headers.items()),
-        request_body=request.get_content(strict=False) or b"",
-        status=response.status_code,
-        reason=response.reason or "",
-        response_headers=list(response.headers.items()),
-        response_body=response.get_content(strict=False) or b"",
-        duration_ms=duration_ms,
-    )
-
-
 def broken_on_purpose(flow: http.HTTPFlow) -> str | None:
     """The ``body`` scenario the fault injector broke this response with, if any."""
-    fault = flow.metadata.get(FAULT_META) or {}
-    step = fault.get("step")
+    step = fault_of(flow).get("step")
     return step if isinstance(step, str) and breaks_body(step) else None
 
 
@@ -99,7 +79,7 @@ class Validator:
             body,
             strict=self.settings.strict,
         )
-        flow.metadata[META] = {
+        flow.metadata[VERDICT] = {
             "route": found.route.name if found else None,
             "family": found.route.family if found else "vector_stores",
             "request": violations,
@@ -111,30 +91,22 @@ class Validator:
                 f"{v.path}: {v.message}" for v in errors
             )
             param = errors[0].path.removeprefix("$.").removeprefix("query.")
-            envelope = ErrorResponse(
-                Error(
-                    message=message,
-                    type="invalid_request_error",
-                    param=param,
-                    code="vstape_invalid_request",
-                )
-            )
             flow.response = http.Response.make(
                 400,
-                msgspec.json.encode(envelope),
+                error_body(message, "invalid_request_error", param, "vstape_invalid_request"),
                 {"content-type": "application/json", "x-vstape-strict": "rejected"},
             )
 
     def responseheaders(self, flow: http.HTTPFlow) -> None:
         """Stream server-sent events straight through: never buffered, validated or recorded."""
-        if flow.metadata.get(META) is None or flow.response is None:
+        if flow.metadata.get(VERDICT) is None or flow.response is None:
             return
         if "text/event-stream" in flow.response.headers.get("content-type", "").lower():
             flow.response.stream = True
 
     def response(self, flow: http.HTTPFlow) -> None:
         """Validate the response, annotate the flow, print one line."""
-        meta = flow.metadata.get(META)
+        meta = flow.metadata.get(VERDICT)
         if meta is None or flow.response is None:
             return
         path = flow.request.path
@@ -184,10 +156,10 @@ class Validator:
     def done(self) -> None:
         """Print the report and write the JSON / JUnit files asked for."""
         if self.report.total:
-            print(self.report.table(), flush=True)
+            print(text.run(self.report), flush=True)
         if self.settings.report_json is not None:
             self.settings.report_json.parent.mkdir(parents=True, exist_ok=True)
-            self.settings.report_json.write_bytes(self.report.to_json())
+            self.settings.report_json.write_bytes(json.run(self.report))
         if self.settings.junit is not None:
             self.settings.junit.parent.mkdir(parents=True, exist_ok=True)
-            self.settings.junit.write_bytes(self.report.to_junit())
+            self.settings.junit.write_bytes(junit.run(self.report))

@@ -1,4 +1,4 @@
-"""Exceptions the plugin raises into tests.
+"""Exceptions the plugin raises into tests, and the warning it gives instead in ``warn`` modes.
 
 AssertionError
 ├── VstapeReplayMiss            a request with no recorded response (also a vcrpy
@@ -8,6 +8,9 @@ AssertionError
 
 FileNotFoundError
 └── VstapeMissingCassette       an extra cassette named in @pytest.mark.vcr(...) does not exist
+
+UserWarning
+└── ReplayWarning               a replay problem reported, not failing the test (``warn`` modes)
 """
 
 from __future__ import annotations
@@ -39,6 +42,10 @@ class VstapeUnusedInteractions(AssertionError):
 
 class VstapeMissingCassette(FileNotFoundError):
     """An extra cassette named in ``@pytest.mark.vcr(...)`` does not exist."""
+
+
+class ReplayWarning(UserWarning):
+    """A replay problem reported but not failing the test (``warn`` modes)."""
 
 
 for _cls in (

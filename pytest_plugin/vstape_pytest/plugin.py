@@ -1,7 +1,9 @@
-"""pytest11 entry point of vstape: options, ini keys, the marker, and the replay checks.
+"""pytest11 entry point of vstape: the hooks (options, ini keys, the marker, the replay checks).
 
 Kept cheap to import (this module loads in every pytest run of the environment): vcrpy
-and vstape's replay engine are imported only when a test uses a cassette.
+and vstape's replay engine (:mod:`vstape_pytest._vcr`) are imported only when a test uses
+a cassette. The fixtures are defined in :mod:`vstape_pytest.fixtures`, registered with
+this plugin through ``pytest_plugins``.
 
 Precedence, for every setting: ``@pytest.mark.vstape(...)`` > command line > ini > default.
 """
@@ -16,20 +18,18 @@ from typing import Any
 
 import pytest
 
-from vstape_pytest.fixtures import (  # noqa: F401 - fixtures are found by name
-    FAILURE_FIXTURE_ROUTES,
-    FAILURE_FIXTURES,
-    RESPONSE_FIXTURES,
-    _vstape_emulator_server,
-    async_openai_client,
-    openai_client,
-    vector_store_emulator,
-    vstape_replay,
+from vstape_pytest.fixtures import FAILURE_FIXTURE_ROUTES
+from vstape_pytest.settings import (
+    CHOICES,
+    CURRENT,
+    HELP,
+    HOSTS_HELP,
+    OFF_HELP,
+    Settings,
+    resolve,
 )
-from vstape_pytest.settings import CHOICES, HELP, HOSTS_HELP, OFF_HELP, Settings, resolve
 
-globals().update(RESPONSE_FIXTURES)  # one `<route>_response` fixture per route
-globals().update(FAILURE_FIXTURES)  # one `<route>_failure` fixture per route
+pytest_plugins = ["vstape_pytest.fixtures"]
 
 _SETTINGS_KEY = pytest.StashKey[Settings]()
 
@@ -110,10 +110,14 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     """Run a test once per failure scenario of each ``<route>_failure`` fixture it uses."""
-    if any(name in FAILURE_FIXTURE_ROUTES for name in metafunc.fixturenames):
-        from vstape_pytest.fixtures import parametrize_failures
+    for fixturename in metafunc.fixturenames:
+        route = FAILURE_FIXTURE_ROUTES.get(fixturename)
+        if route is None:
+            continue
+        from vstape_pytest._shipped import failure_scenarios
 
-        parametrize_failures(metafunc)
+        names = failure_scenarios(route)
+        metafunc.parametrize(fixturename, names, indirect=True, ids=names)
 
 
 def _marker_kwargs(item: pytest.Item) -> dict[str, Any]:
@@ -128,25 +132,22 @@ def pytest_runtest_setup(item: pytest.Item) -> Generator[None, None, None]:
     """Resolve the test's settings before fixtures (and cassettes) are created."""
     settings = resolve(item.config, _marker_kwargs(item))
     item.stash[_SETTINGS_KEY] = settings
-    loaded = sys.modules.get("vstape_pytest.vcr_setup")
-    if loaded is not None:  # a cassette left in use by a failed test must not catch this one
-        loaded.IndexedCassette.in_use.clear()
-    if "vcr" in getattr(item, "fixturenames", ()) or item.get_closest_marker("vcr"):
-        from vstape_pytest import vcr_setup
+    uses_vcr = "vcr" in getattr(item, "fixturenames", ()) or bool(item.get_closest_marker("vcr"))
+    if uses_vcr or "vstape_pytest._vcr.cassette" in sys.modules:  # else nothing to reset
+        from vstape_pytest._vcr import lifecycle
 
-        vcr_setup.CURRENT.set(settings)
-        vcr_setup.IndexedCassette.active.clear()
+        lifecycle.begin(settings, uses_vcr)
     return (yield)
 
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_recording_configure(config: pytest.Config, vcr: Any) -> None:
     """pytest-recording hands over its VCR: vstape handles its OpenAI traffic (unless off)."""
-    from vstape_pytest import vcr_setup
-
-    settings = vcr_setup.CURRENT.get()
+    settings = CURRENT.get()
     if not settings.off:
-        vcr_setup.configure(vcr, settings)
+        from vstape_pytest._vcr.configure import configure
+
+        configure(vcr, settings)
 
 
 @pytest.hookimpl(wrapper=True)
@@ -156,16 +157,13 @@ def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
     settings = item.stash.get(_SETTINGS_KEY, None)
     if settings is None or settings.unused == "off" or not item.get_closest_marker("vcr"):
         return result
-    from vstape_pytest import vcr_setup
-    from vstape_pytest.errors import VstapeUnusedInteractions
+    from vstape_pytest._vcr import lifecycle
+    from vstape_pytest.errors import ReplayWarning, VstapeUnusedInteractions
 
-    for cassette in vcr_setup.IndexedCassette.active:
-        message = cassette.unused_report()
-        if message is None:
-            continue
+    for message in lifecycle.unused_reports():
         if settings.unused == "fail":
             raise VstapeUnusedInteractions(message)
-        warnings.warn(message, vcr_setup.ReplayWarning, stacklevel=1)
+        warnings.warn(message, ReplayWarning, stacklevel=1)
     return result
 
 

@@ -1,9 +1,15 @@
-"""The plugin's settings: one record, one precedence rule (marker > CLI > ini > default)."""
+"""The plugin's settings: one record, one precedence rule (marker > CLI > ini > default).
+
+:data:`CURRENT` holds the settings of the test running now: set by the plugin before a
+test's fixtures (and so its cassettes) are created, read by every cassette and persister
+vstape makes for that test.
+"""
 
 from __future__ import annotations
 
+import contextvars
 from dataclasses import dataclass, fields
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 import pytest
 
@@ -14,12 +20,12 @@ Format = Literal["yaml", "json"]
 Match = Literal["exact", "route"]
 
 CHOICES: dict[str, tuple[str, ...]] = {
-    "validate": ("error", "warn", "off"),
-    "unused": ("fail", "warn", "off"),
-    "exhausted": ("repeat-last", "fail"),
-    "format": ("yaml", "json"),
+    "validate": get_args(Validate),
+    "unused": get_args(Unused),
+    "exhausted": get_args(Exhausted),
+    "format": get_args(Format),
     "fast_forward": ("true", "false"),
-    "match": ("exact", "route"),
+    "match": get_args(Match),
 }
 HELP: dict[str, str] = {
     "validate": "check every replayed response against its route's schema: error (fail the test), warn, off",
@@ -58,6 +64,9 @@ class Settings:
 
 
 DEFAULTS = Settings()
+CURRENT: contextvars.ContextVar[Settings] = contextvars.ContextVar(
+    "vstape_settings", default=DEFAULTS
+)
 
 
 def _check(name: str, value: Any, where: str) -> Any:

@@ -1,20 +1,14 @@
-"""`vstape coverage`: the route x scenario matrix as a table, JSON and an HTML page.
+"""`vstape coverage`: the route x scenario matrix as a table and JSON, exit codes, inputs.
 
-The page is rendered by headless Chromium (Debian's `chromium` package): a screenshot
-must show the green covered and grey uncovered cells, and the DOM one row per route.
+The HTML page is tested in :mod:`tests.cli.test_coverage_html`, the scenario a response
+stands for in :mod:`tests.unit.reports.test_coverage`.
 """
 
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
-from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
-
-import pytest
-from PIL import Image
 
 from tests.procs import ROOT, VSTAPE
 from vstape.api.routes import ROUTES
@@ -29,14 +23,9 @@ from vstape.cassettes.model import (
     Status,
 )
 from vstape.faults.catalog import CATALOG, scenarios_for
-from vstape.reports.coverage import derive_scenario
-from vstape.reports.coverage_html import COVERED_RGB, UNCOVERED_RGB
 
 API = "https://api.openai.com/v1"
 JSON = {"content-type": ["application/json"]}
-CHROMIUM = shutil.which("chromium") or (
-    "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
-)
 
 
 def _item(
@@ -55,22 +44,25 @@ def _item(
     )
 
 
-def _error(code: str | None, kind: str = "invalid_request_error") -> str:
+def error_json(code: str | None, kind: str = "invalid_request_error") -> str:
     return json.dumps({"error": {"message": "m", "type": kind, "param": None, "code": code}})
 
 
-def _hand_made(folder: Path) -> Path:
+def hand_made(folder: Path) -> Path:
     """Two cassettes covering a known set of cells (and one unmatched path, one odd status)."""
     folder.mkdir(parents=True, exist_ok=True)
     dump(
         Cassette(
             [
                 _item("GET", "/vector_stores/vs_1", 200),
-                _item("GET", "/vector_stores/vs_1", 404, _error(None)),
-                _item("GET", "/vector_stores/vs_1", 404, _error(None)),
-                _item("GET", "/vector_stores", 429, _error("rate_limit_exceeded", "requests")),
+                _item("GET", "/vector_stores/vs_1", 404, error_json(None)),
+                _item("GET", "/vector_stores/vs_1", 404, error_json(None)),
+                _item("GET", "/vector_stores", 429, error_json("rate_limit_exceeded", "requests")),
                 _item(
-                    "GET", "/vector_stores", 429, _error("insufficient_quota", "insufficient_quota")
+                    "GET",
+                    "/vector_stores",
+                    429,
+                    error_json("insufficient_quota", "insufficient_quota"),
                 ),
                 _item("GET", "/vector_stores", 429, "{}"),
                 _item("GET", "/vector_stores", 418, "{}"),
@@ -89,13 +81,16 @@ def _hand_made(folder: Path) -> Path:
                     {"content-type": ["text/html"]},
                 ),
                 _item(
-                    "POST", "/vector_stores", 504, _error("read_timeout", "vstape_transport_fault")
+                    "POST",
+                    "/vector_stores",
+                    504,
+                    error_json("read_timeout", "vstape_transport_fault"),
                 ),
                 _item(
                     "POST",
                     "/vector_stores",
                     429,
-                    _error("rate_limit_exceeded"),
+                    error_json("rate_limit_exceeded"),
                     scenario="retry_then_ok",
                 ),
                 _item("POST", "/vector_stores", 200, scenario="retry_then_ok"),
@@ -107,7 +102,7 @@ def _hand_made(folder: Path) -> Path:
     return folder
 
 
-def _coverage(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+def run_coverage(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [*VSTAPE, "coverage", *args], capture_output=True, text=True, timeout=120, cwd=cwd
     )
@@ -140,36 +135,9 @@ def _applicable() -> int:
     return sum(1 + len(scenarios_for(r)) for r in ROUTES)
 
 
-@pytest.mark.parametrize(
-    ("status", "headers", "body", "scenario"),
-    [
-        (201, JSON, b"{}", "ok"),
-        (400, JSON, _error("object_above_max_properties").encode(), "bad_request"),
-        (429, JSON, _error("rate_limit_exceeded", "requests").encode(), "rate_limited"),
-        (429, JSON, _error(None, "insufficient_quota").encode(), "insufficient_quota"),
-        (429, JSON, b"{}", "status_429"),
-        (502, JSON, _error("bad_gateway", "server_error").encode(), "bad_gateway"),
-        (502, {"content-type": ["text/html"]}, b"<html></html>", "html_error_page"),
-        (
-            504,
-            JSON,
-            _error("connect_timeout", "vstape_transport_fault").encode(),
-            "connect_timeout",
-        ),
-        (504, JSON, _error("gateway_timeout", "server_error").encode(), "gateway_timeout"),
-        (418, JSON, b"{}", "status_418"),
-    ],
-)
-def test_scenario_is_derived_where_unambiguous(
-    status: int, headers: dict[str, list[str]], body: bytes, scenario: str
-) -> None:
-    """Without vstape's record: 2xx is ok, the status and error code pick a catalog scenario."""
-    assert derive_scenario(status, headers, body) == scenario
-
-
 def test_table_has_exact_cells(tmp_path: Path) -> None:
     """Counts where interactions are, '.' where an applicable cell is empty, blank when n/a."""
-    done = _coverage(str(_hand_made(tmp_path)))
+    done = run_coverage(str(hand_made(tmp_path)))
     assert done.returncode == 0, done.stdout + done.stderr
     rows = _parse_table(done.stdout)
     assert list(rows) == [r.name for r in ROUTES]
@@ -200,8 +168,8 @@ def test_table_has_exact_cells(tmp_path: Path) -> None:
 
 def test_json_has_exact_cells_and_unmatched(tmp_path: Path) -> None:
     """The JSON matrix: exact cells with statuses, misses, totals, unmatched interactions."""
-    _hand_made(tmp_path / "in")
-    done = _coverage("in", "--json", "out/c.json", cwd=tmp_path)
+    hand_made(tmp_path / "in")
+    done = run_coverage("in", "--json", "out/c.json", cwd=tmp_path)
     assert done.returncode == 0, done.stdout + done.stderr
     report = json.loads((tmp_path / "out" / "c.json").read_text())
     assert report["summary"] == {
@@ -247,122 +215,38 @@ def test_json_has_exact_cells_and_unmatched(tmp_path: Path) -> None:
 
 def test_fail_under(tmp_path: Path) -> None:
     """--fail-under exits 1 below the threshold, 0 at or above it, 2 for a bad percentage."""
-    folder = str(_hand_made(tmp_path))
-    low = _coverage(folder, "--fail-under", "50")
+    folder = str(hand_made(tmp_path))
+    low = run_coverage(folder, "--fail-under", "50")
     assert low.returncode == 1 and "under --fail-under 50%" in low.stderr
-    assert _coverage(folder, "--fail-under", "1").returncode == 0
-    bad = _coverage(folder, "--fail-under", "lots")
+    assert run_coverage(folder, "--fail-under", "1").returncode == 0
+    bad = run_coverage(folder, "--fail-under", "lots")
     assert bad.returncode == 2 and "'lots' is not a percentage" in bad.stderr
 
 
 def test_unusable_cassette_exit_2_with_file_and_line(tmp_path: Path) -> None:
     """A cassette that cannot be loaded: exit 2, only the errors (file and line); a missing path too."""
-    _hand_made(tmp_path / "in")
+    hand_made(tmp_path / "in")
     (tmp_path / "in" / "x.yaml").write_text("interactions:\n- request: {method: GET\n")
-    done = _coverage(str(tmp_path / "in"), "--json", str(tmp_path / "c.json"))
+    done = run_coverage(str(tmp_path / "in"), "--json", str(tmp_path / "c.json"))
     assert done.returncode == 2
     assert f"{tmp_path / 'in' / 'x.yaml'}:3:" in done.stderr
     assert "not a loadable cassette" in done.stderr
     assert "1 of 3 cassettes cannot be loaded; fix or remove them" in done.stderr
     assert done.stdout == ""  # no matrix that leaves the broken cassette out
     assert not (tmp_path / "c.json").exists()
-    alone = _coverage(str(tmp_path / "in" / "x.yaml"))
+    alone = run_coverage(str(tmp_path / "in" / "x.yaml"))
     assert alone.returncode == 2 and alone.stdout == ""
     assert "0 interactions" not in alone.stdout + alone.stderr
-    missing = _coverage(str(tmp_path / "nope"))
+    missing = run_coverage(str(tmp_path / "nope"))
     assert missing.returncode == 2 and "no such cassette or folder" in missing.stderr
 
 
 def test_shipped_cassettes_cover_every_route_ok(tmp_path: Path) -> None:
     """`vstape coverage cassettes/` exits 0 and every route's ok cell is covered."""
-    done = _coverage("cassettes", "--json", str(tmp_path / "c.json"))
+    done = run_coverage("cassettes", "--json", str(tmp_path / "c.json"))
     assert done.returncode == 0, done.stdout + done.stderr
     report = json.loads((tmp_path / "c.json").read_text())
     for route in ROUTES:
         assert report["routes"][route.name]["cells"]["ok"]["count"] >= 1, route.name
     assert report["summary"]["unmatched"] == 0
     assert f"of {_applicable()} route x scenario cells covered" in done.stdout
-
-
-class _Rows(HTMLParser):
-    """Collects the data-route of every <tr class="route">."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.routes: list[str] = []
-        self.scripts = 0
-        self.external: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        found = dict(attrs)
-        if tag == "tr" and found.get("class") == "route":
-            self.routes.append(found.get("data-route") or "")
-        if tag == "script":
-            self.scripts += 1
-        for key in ("src", "href"):
-            if found.get(key):
-                self.external.append(str(found[key]))
-
-
-def _chromium(user_data: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    assert CHROMIUM is not None
-    return subprocess.run(
-        [
-            CHROMIUM,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--force-color-profile=srgb",
-            "--hide-scrollbars",
-            f"--user-data-dir={user_data}",
-            *args,
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-
-
-def _near(pixel: Any, rgb: tuple[int, int, int], tolerance: int = 4) -> bool:
-    return all(abs(a - b) <= tolerance for a, b in zip(pixel[:3], rgb, strict=True))
-
-
-@pytest.mark.skipif(
-    CHROMIUM is None,
-    reason="headless Chromium is not installed: `apt-get install -y chromium` (as root; .ci/run does it)",
-)
-def test_html_page_renders_the_matrix_in_chromium(tmp_path: Path) -> None:
-    """Screenshot: green covered and grey uncovered cells are really drawn; DOM: a row per route."""
-    _hand_made(tmp_path / "in")
-    page = tmp_path / "coverage.html"
-    done = _coverage(str(tmp_path / "in"), "--html", str(page))
-    assert done.returncode == 0, done.stdout + done.stderr
-    source = _Rows()
-    source.feed(page.read_text(encoding="utf-8"))
-    assert source.scripts == 0 and source.external == []  # self-contained, no JS needed
-
-    shot = tmp_path / "coverage.png"
-    run = _chromium(
-        tmp_path / "profile-1", f"--screenshot={shot}", "--window-size=1400,1000", page.as_uri()
-    )
-    assert shot.exists(), run.stderr[-2000:]
-    with Image.open(shot) as image:
-        assert image.size == (1400, 1000)
-        colors = image.convert("RGB").getcolors(maxcolors=1 << 24) or []
-    green = sum(n for n, rgb in colors if _near(rgb, COVERED_RGB))
-    grey = sum(n for n, rgb in colors if _near(rgb, UNCOVERED_RGB))
-    cell = 30 * 20  # a cell is 34 x 24 px: at least this much of it is background
-    assert green >= 7 * cell, green  # 7 covered cells (plus the legend swatch and the bar)
-    assert grey >= 100 * cell, grey  # hundreds of uncovered cells
-
-    dom = _chromium(tmp_path / "profile-2", "--dump-dom", page.as_uri())
-    assert dom.returncode == 0, dom.stderr[-2000:]
-    rendered = _Rows()
-    rendered.feed(dom.stdout)
-    assert rendered.routes == [r.name for r in ROUTES]
-    assert "7 of" in dom.stdout and "route x scenario cells covered" in dom.stdout

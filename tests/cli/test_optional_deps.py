@@ -1,41 +1,21 @@
 """Without mitmproxy (or openai) installed, every command that needs it says what to install.
 
-``pip install vstape`` has no mitmproxy. Each command runs in a subprocess whose
-``sitecustomize`` makes ``import mitmproxy`` (and ``import openai``) fail as they fail
-where the package is missing; the commands that need them must exit 2 with
+``pip install vstape`` has no mitmproxy. Each command runs in a subprocess where
+``import mitmproxy`` (and ``import openai``) fail as they fail where the package is
+missing (:mod:`tests.cli.without`); the commands that need them must exit 2 with
 ``pip install 'vstape[proxy]'`` (and ``pip install openai``) before doing anything, and
 every other command must work as usual.
 """
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from tests.cli.test_help import SUBCOMMANDS
+from tests.cli.without import Done, run_without
 from tests.procs import ROOT
-
-BLOCKER = '''
-import os, sys
-
-BLOCKED = set(os.environ["VSTAPE_TEST_BLOCK"].split(","))
-
-
-class Missing:
-    """Acts as if the blocked top-level packages were not installed."""
-
-    def find_spec(self, name, path=None, target=None):
-        if name.split(".")[0] in BLOCKED:
-            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
-        return None
-
-
-sys.meta_path.insert(0, Missing())
-'''
 
 PROXY = (
     "vstape {cmd}: needs mitmproxy (the proxy behind it), which cannot be imported "
@@ -55,19 +35,8 @@ ARGS = {
 }
 
 
-def _run(tmp: Path, blocked: str, *args: str) -> subprocess.CompletedProcess[str]:
-    site = tmp / "site"
-    site.mkdir(exist_ok=True)
-    (site / "sitecustomize.py").write_text(BLOCKER)
-    env = dict(os.environ, PYTHONPATH=f"{site}:{ROOT}", VSTAPE_TEST_BLOCK=blocked)
-    return subprocess.run(
-        [sys.executable, "-m", "vstape.cli.main", *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=tmp,
-        env=env,
-    )
+def _run(tmp: Path, blocked: str, *args: str) -> Done:
+    return run_without(blocked.split(","), tmp, *args)
 
 
 def _needing(module: str) -> set[str]:

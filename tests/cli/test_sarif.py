@@ -20,7 +20,9 @@ from tests.procs import ROOT, VSTAPE
 from vstape import __version__
 from vstape.cassettes.io import dump, load
 from vstape.cassettes.model import Cassette, Interaction, Request, Response, ResponseBody, Status
-from vstape.reports.findings import Finding, Report, artifact_uri, interaction_lines, to_sarif
+from vstape.reports import sarif
+from vstape.reports.findings import Finding, Report, interaction_lines
+from vstape.reports.sarif import artifact_uri
 
 SECRET = "sk-proj-abcdefghijklmnopqrstuvwx0123456789"
 
@@ -179,7 +181,7 @@ def test_uris_outside_the_cwd_are_absolute_file_uris(
     finding = Finding(
         tool="lint", rule="host", level="error", file=str(tmp_path / "a b.yaml"), message="m"
     )
-    log = json.loads(to_sarif(Report("lint", [finding.file], [finding]), inside))
+    log = json.loads(sarif.findings(Report("lint", [finding.file], [finding]), inside))
     assert _schema_errors(log, sarif_schema) == []
     artifact = log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
     assert artifact == {"uri": (tmp_path / "a b.yaml").as_uri()}

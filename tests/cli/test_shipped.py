@@ -11,6 +11,7 @@ import pytest
 
 from vstape.api.routes import ROUTES
 from vstape.cassettes.shipped import scenarios_of, shipped_dir, shipped_path
+from vstape.cli.cassettes import expected_files
 
 
 def test_location_in_a_checkout() -> None:
@@ -56,7 +57,9 @@ def test_regenerating_reproduces_the_shipped_cassettes_byte_for_byte(tmp_path: P
     assert done.returncode == 0, done.stdout + done.stderr
     made = {p.relative_to(tmp_path): p.read_bytes() for p in tmp_path.glob("*/*.yaml")}
     shipped = {p.relative_to(shipped_dir()): p.read_bytes() for p in shipped_dir().glob("*/*.yaml")}
-    assert len(made) == 393
+    expected = [path.relative_to(tmp_path) for path in expected_files(tmp_path)]
+    assert len(made) == len(expected)  # ok + each shipped scenario, per route: from the catalog
+    assert sorted(made) == sorted(expected)
     assert sorted(made) == sorted(shipped)
     changed = [str(name) for name in made if made[name] != shipped[name]]
     assert changed == [], f"regenerate the shipped cassettes: {changed[:5]}"
@@ -74,7 +77,7 @@ def test_a_failed_regeneration_leaves_the_old_cassettes_intact(
     """The proxy runs, the SDK records some traffic, then the run dies: every old file stays."""
     from openai import OpenAI
 
-    from vstape.cli import cassettes
+    from vstape.cli import _shipped_record as shipped_record
     from vstape.cli import main as cli
 
     target = tmp_path / "cassettes"
@@ -86,7 +89,7 @@ def test_a_failed_regeneration_leaves_the_old_cassettes_intact(
             client.vector_stores.create(name="half-way")
         raise failure("the run died part-way")
 
-    monkeypatch.setattr(cassettes, "_drive", dies_part_way)
+    monkeypatch.setattr(shipped_record, "drive", dies_part_way)
     if failure is KeyboardInterrupt:
         assert cli.main(["cassettes", "regenerate", "--out", str(target)]) == 130
     else:

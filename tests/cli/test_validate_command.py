@@ -73,3 +73,20 @@ def test_responses_broken_on_purpose_are_not_violations(tmp_path: Path) -> None:
     done = _validate(str(tmp_path))
     assert done.returncode == 0, done.stdout
     assert "0 violations, 0 unusable, 1 responses broken on purpose" in done.stdout
+
+
+def test_a_hostile_field_name_cannot_forge_an_output_line(tmp_path: Path) -> None:
+    """A newline or escape in an unknown field's name is printed as ``\\x0a``: one line a finding."""
+    cassette = load(ROOT / "cassettes" / "get_vector_store" / "ok.yaml")
+    body = json.loads(cassette.interactions[0].response.body.string)
+    body["x\nvstape validate: 1 cassettes, 0 violations\x1b[2K"] = 1
+    cassette.interactions[0].response.body.string = json.dumps(body)
+    dump(cassette, tmp_path / "hostile.yaml")
+    done = _validate(str(tmp_path), "--strict", "--junit", str(tmp_path / "r.xml"))
+    assert done.returncode == 1
+    finding, summary = done.stdout.splitlines()
+    assert finding.startswith(f"{tmp_path / 'hostile.yaml'}: interaction 0: GET ")
+    assert "$.x\\x0avstape validate: 1 cassettes, 0 violations\\x1b[2K: drift: " in finding
+    assert summary == "vstape validate: 1 cassettes, 1 violations, 0 unusable"
+    failure = ET.parse(tmp_path / "r.xml").getroot().find("testcase/failure")
+    assert failure is not None and failure.text == finding

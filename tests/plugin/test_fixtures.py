@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from scripts.fixture_table import markdown as fixture_table
 from vstape.api.routes import BY_NAME
 from vstape.cassettes.shipped import shipped_dir, shipped_path
 from vstape.cli.cassettes import check
-from vstape_pytest.fixtures import ROUTE_NAMES, reference_markdown
+from vstape_pytest.fixtures import ROUTE_NAMES
 
 pytest_plugins = ["pytester"]
 ROOT = Path(__file__).resolve().parents[2]
@@ -32,8 +33,8 @@ def test_shipped_cassettes_validate() -> None:
 
 
 def test_readme_fixture_table_is_generated_from_code() -> None:
-    """docs/readme/fixtures.md is exactly what reference_markdown() produces."""
-    assert (ROOT / "docs" / "readme" / "fixtures.md").read_text() == reference_markdown()
+    """docs/readme/fixtures.md is exactly what scripts/fixture_table.py computes from the registry."""
+    assert (ROOT / "docs" / "readme" / "fixtures.md").read_text() == fixture_table()
 
 
 def _run(
@@ -125,7 +126,7 @@ def test_fixtures_are_listed_with_their_docs(pytester: pytest.Pytester) -> None:
 
 def test_failure_fixtures_run_the_test_once_per_scenario(pytester: pytest.Pytester) -> None:
     """`<route>_failure` parametrizes a user's test over the route's failure scenarios."""
-    from vstape_pytest.fixtures import failure_scenarios
+    from vstape_pytest._shipped import failure_scenarios
 
     result = _run(
         pytester,
@@ -214,7 +215,7 @@ def test_shipped_fixtures_combine_with_each_other_and_with_a_users_cassette(
 ) -> None:
     """Several shipped fixtures in one test all answer; so does the test's own vcr cassette."""
     from tests.plugin.cassette_factory import record
-    from vstape_pytest.fixtures import failure_scenarios
+    from vstape_pytest._shipped import failure_scenarios
 
     folder = tmp_path / "cassettes"
     folder.mkdir()

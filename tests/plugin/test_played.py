@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from vstape.cassettes.io import load
-from vstape_pytest.fixtures import failure_scenarios
+from vstape_pytest._shipped import failure_scenarios
 
 SUITE = """
     import pytest

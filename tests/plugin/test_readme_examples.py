@@ -34,6 +34,6 @@ def test_error_handling_example_passes_as_written(pytester: pytest.Pytester) -> 
         "[pytest]\nasyncio_default_fixture_loop_scope = function\nfilterwarnings =\n    ignore::pytest.PytestRemovedIn10Warning\n"
     )
     result = pytester.runpytest("--block-network", "tests/test_error_handling.py")
-    from vstape_pytest.fixtures import failure_scenarios
+    from vstape_pytest._shipped import failure_scenarios
 
     result.assert_outcomes(passed=len(failure_scenarios("get_vector_store")) + 3)

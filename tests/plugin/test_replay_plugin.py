@@ -3,34 +3,15 @@
 from __future__ import annotations
 
 import json
-import textwrap
 from pathlib import Path
 
 import pytest
-from openai import OpenAI
 
 from tests.plugin.cassette_factory import record
+from tests.plugin.user_suite import create_and_get, write_tests
 from vstape.cassettes.io import dump, load
 
 pytest_plugins = ["pytester"]
-
-HEADER = """
-import pytest
-from openai import OpenAI, AsyncOpenAI
-
-@pytest.fixture(scope="module")
-def vcr_cassette_dir():
-    return {cassettes!r}
-
-def client():
-    return OpenAI(api_key="sk-live-key-not-recorded", max_retries=0)
-"""
-
-
-def _create_and_get(client: OpenAI) -> str:
-    vs = client.vector_stores.create(name="a")
-    client.vector_stores.retrieve(vs.id)
-    return vs.id
 
 
 @pytest.fixture
@@ -38,15 +19,8 @@ def cassettes(tmp_path: Path) -> Path:
     """A folder with a two-request cassette `basic.yaml` (create + retrieve)."""
     folder = tmp_path / "cassettes"
     folder.mkdir()
-    record(folder / "basic.yaml", _create_and_get)
+    record(folder / "basic.yaml", create_and_get)
     return folder
-
-
-def _write_tests(pytester: pytest.Pytester, cassettes: Path, body: str) -> None:
-    pytester.makepyfile(HEADER.format(cassettes=str(cassettes)) + textwrap.dedent(body))
-    pytester.makeini(
-        "[pytest]\nasyncio_default_fixture_loop_scope = function\nfilterwarnings =\n    ignore::pytest.PytestRemovedIn10Warning\n"
-    )
 
 
 def _vs_id(cassettes: Path) -> str:
@@ -72,7 +46,7 @@ def test_sync_and_async_sdk_replay_under_block_network(
 ) -> None:
     """The official SDK, sync and async, replays a cassette with the network blocked."""
     vs_id = _vs_id(cassettes)
-    _write_tests(
+    write_tests(
         pytester,
         cassettes,
         f"""
@@ -99,7 +73,7 @@ def test_a_miss_explains_itself_with_a_field_diff(
     pytester: pytest.Pytester, cassettes: Path
 ) -> None:
     """A request that was not recorded names the route, diffs the nearest one, says how to re-record."""
-    _write_tests(
+    write_tests(
         pytester,
         cassettes,
         """
@@ -125,7 +99,7 @@ def test_unused_interactions_warn_by_default_and_fail_on_request(
     pytester: pytest.Pytester, cassettes: Path
 ) -> None:
     """A test that leaves interactions unused gets a report; --vstape-unused=fail fails it."""
-    _write_tests(
+    write_tests(
         pytester,
         cassettes,
         """
@@ -148,7 +122,7 @@ def test_unused_interactions_warn_by_default_and_fail_on_request(
 
 def test_marker_beats_the_command_line(pytester: pytest.Pytester, cassettes: Path) -> None:
     """@pytest.mark.vstape(unused='fail') wins over --vstape-unused=off."""
-    _write_tests(
+    write_tests(
         pytester,
         cassettes,
         """
@@ -163,7 +137,7 @@ def test_marker_beats_the_command_line(pytester: pytest.Pytester, cassettes: Pat
 
 def test_bad_marker_argument_is_a_usage_error(pytester: pytest.Pytester, cassettes: Path) -> None:
     """A typo in the marker names the valid arguments."""
-    _write_tests(
+    write_tests(
         pytester,
         cassettes,
         """
@@ -191,7 +165,7 @@ def test_invalid_replayed_response_fails_with_route_path_and_file(
     body["status"] = "weird"
     cassette.interactions[1].response.body.string = json.dumps(body, indent=2)
     dump(cassette, cassettes / "basic.yaml")
-    _write_tests(
+    write_tests(
         pytester,
         cassettes,
         """
@@ -214,124 +188,6 @@ def test_invalid_replayed_response_fails_with_route_path_and_file(
     result.stdout.fnmatch_lines(["*ReplayWarning: vstape: replayed response #1*"])
 
 
-def _poll_script(client: OpenAI) -> str:
-    vs = client.vector_stores.create(name="p")
-    upload = client.files.create(file=("a.txt", b"hello polling world"), purpose="assistants")
-    done = client.vector_stores.files.create_and_poll(
-        file_id=upload.id, vector_store_id=vs.id, poll_interval_ms=1
-    )
-    return done.status
-
-
-def test_polling_and_exhausted_sequences(pytester: pytest.Pytester, tmp_path: Path) -> None:
-    """A 10-poll create_and_poll replays in order without sleeping; 'fail' stops an extra poll."""
-    folder = tmp_path / "c"
-    # 10 in-progress polls, each telling the SDK to wait 5 s; fast-forward makes that 0.
-    record(folder / "poll.yaml", _poll_script, polls_to_complete=10, poll_after_ms=5000)
-    polls = [
-        i
-        for i in load(folder / "poll.yaml").interactions
-        if i.vstape and i.vstape.route == "get_vector_store_file"
-    ]  # type: ignore[union-attr]
-    assert len(polls) == 11
-    _write_tests(
-        pytester,
-        folder,
-        """
-        @pytest.mark.timeout(20)
-        @pytest.mark.vcr("poll.yaml")
-        def test_poll():
-            c = client()
-            vs = c.vector_stores.create(name="p")
-            up = c.files.create(file=("a.txt", b"hello polling world"), purpose="assistants")
-            assert c.vector_stores.files.create_and_poll(file_id=up.id, vector_store_id=vs.id).status == "completed"
-
-        @pytest.mark.vstape(exhausted="fail", unused="off")
-        @pytest.mark.vcr("poll.yaml")
-        def test_extra_poll_fails():
-            c = client()
-            vs = c.vector_stores.create(name="p")
-            up = c.files.create(file=("a.txt", b"hello polling world"), purpose="assistants")
-            c.vector_stores.files.create_and_poll(file_id=up.id, vector_store_id=vs.id)
-            with pytest.raises(AssertionError, match="all were already played"):
-                c.vector_stores.files.retrieve(up.id, vector_store_id=vs.id)
-    """,
-    )
-    pytester.runpytest("--block-network", "--record-mode=none", "-p", "timeout").assert_outcomes(
-        passed=2
-    )
-
-
-def test_json_cassettes_and_xdist(pytester: pytest.Pytester, tmp_path: Path) -> None:
-    """JSON cassettes replay too, and the suite runs under pytest -n 2."""
-    folder = tmp_path / "c"
-    vs_id = record(folder / "basic.json", _create_and_get)
-    tests = "".join(
-        f"""
-        @pytest.mark.vcr("basic.json")
-        def test_{i}():
-            c = client()
-            assert c.vector_stores.retrieve(c.vector_stores.create(name="a").id).id == {vs_id!r}
-        """
-        for i in range(4)
-    )
-    _write_tests(pytester, folder, tests)
-    pytester.runpytest_subprocess("--record-mode=none", "-n", "2", "-p", "xdist").assert_outcomes(
-        passed=4
-    )
-
-
-def test_retry_sequence_replays_in_order_without_sleeping(
-    pytester: pytest.Pytester, tmp_path: Path
-) -> None:
-    """A recorded 429-429-200 retry replays through the SDK's real retry path, fast-forwarded."""
-    folder = tmp_path / "c"
-    cassette = record(folder / "retry.yaml", lambda c: c.vector_stores.create(name="r"))
-    assert cassette.name == "r"
-    recorded = load(folder / "retry.yaml")
-    ok = recorded.interactions[0]
-    limited = json.dumps(
-        {
-            "error": {
-                "message": "Rate limit reached",
-                "type": "requests",
-                "param": None,
-                "code": "rate_limit_exceeded",
-            }
-        },
-        indent=2,
-    )
-    throttled = type(ok)(
-        request=ok.request,
-        response=type(ok.response)(
-            status=type(ok.response.status)(429, "Too Many Requests"),
-            headers={
-                "content-type": ["application/json"],
-                "retry-after": ["20"],
-                "retry-after-ms": ["20000"],
-            },
-            body=type(ok.response.body)(limited),
-        ),
-    )
-    recorded.interactions[:] = [throttled, throttled, ok]
-    dump(recorded, folder / "retry.yaml")
-    _write_tests(
-        pytester,
-        folder,
-        """
-        @pytest.mark.timeout(15)
-        @pytest.mark.vcr("retry.yaml")
-        def test_retry():
-            raw = OpenAI(api_key="sk-x", max_retries=2).vector_stores.with_raw_response.create(name="r")
-            assert raw.retries_taken == 2
-            assert raw.parse().name == "r"
-    """,
-    )
-    pytester.runpytest("--block-network", "--record-mode=none", "-p", "timeout").assert_outcomes(
-        passed=1
-    )
-
-
 def test_in_process_recording_is_redacted_and_replays(
     pytester: pytest.Pytester, tmp_path: Path
 ) -> None:
@@ -347,7 +203,7 @@ def test_in_process_recording_is_redacted_and_replays(
             vs = c.vector_stores.create(name="inproc", metadata={"owner": "me"})
             assert c.vector_stores.retrieve(vs.id).name == "inproc"
     """
-    _write_tests(pytester, folder, body)
+    write_tests(pytester, folder, body)
     with vstape_server("emulate", "--listen", "127.0.0.1:0") as (_, url):
         pytester._monkeypatch.setenv("EMU_URL", url)
         pytester.runpytest_subprocess("--record-mode=once").assert_outcomes(passed=1)
@@ -362,7 +218,7 @@ def test_in_process_recording_is_redacted_and_replays(
 def test_legacy_httpx_client_replays_too(pytester: pytest.Pytester, cassettes: Path) -> None:
     """An SDK client built on a legacy `httpx.Client` is intercepted and replayed as well."""
     vs_id = _vs_id(cassettes)
-    _write_tests(
+    write_tests(
         pytester,
         cassettes,
         f"""

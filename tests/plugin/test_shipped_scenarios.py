@@ -18,8 +18,8 @@ from openai import AsyncOpenAI, OpenAI
 from vstape.api.routes import ROUTES
 from vstape.cli.sdk.calls import Ids, call
 from vstape.faults import catalog as faults
-from vstape_pytest import vcr_setup
-from vstape_pytest.fixtures import Failure, replay_shipped
+from vstape_pytest._shipped import Failure, replay_shipped
+from vstape_pytest._vcr.cassette import IndexedCassette
 
 CASES = [
     (route.name, name)
@@ -43,7 +43,7 @@ TRANSPORT_RETRIES = 1
 
 
 def _plays() -> int:
-    return sum(vcr_setup.IndexedCassette.active[-1].index.plays)
+    return sum(IndexedCassette.active[-1].index.plays)
 
 
 def _check_failure(failure: Failure, error: BaseException) -> None:
@@ -134,7 +134,7 @@ def test_async_sdk_gets_the_same(route: str, scenario: str) -> None:
 
 
 def test_every_route_has_every_applicable_scenario() -> None:
-    """The parametrization covers the catalog: >= 17 scenarios per route, 393 cassettes."""
+    """The parametrization covers the catalog: >= 17 scenarios per route, every shipped cassette."""
     per_route = {r: sum(1 for route, _ in CASES if route == r) for r, _ in CASES}
     assert min(per_route.values()) >= 18  # ok + 17
     assert len(CASES) == sum(1 + len(faults.scenarios_for(r, shipped_only=True)) for r in ROUTES)

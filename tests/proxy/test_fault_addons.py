@@ -9,7 +9,8 @@ import pytest
 from mitmproxy import exceptions, http
 from mitmproxy.test import taddons, tflow
 
-from vstape_mitmproxy.faults import HEADER, META, FaultEnactor, FaultInjector
+from vstape.faults.plan import HEADER
+from vstape_mitmproxy.faults import META, FaultEnactor, FaultInjector
 
 STORE = {"id": "vs_1", "object": "vector_store", "name": "n"}
 

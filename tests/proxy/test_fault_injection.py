@@ -14,6 +14,7 @@ import signal
 import subprocess
 import sys
 import time
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 import openai
@@ -25,6 +26,11 @@ from vstape.cassettes.io import load
 from vstape.cassettes.shipped import shipped_path
 
 pytestmark = pytest.mark.timeout(120)
+
+
+def _recording(*args: str) -> AbstractContextManager[tuple[subprocess.Popen[str], str]]:
+    """``vstape record`` (emulator upstream) on a free port, with ARGS (faults, cassette...)."""
+    return vstape_server("record", "--listen", "127.0.0.1:0", *args)
 
 
 def _client(url: str, **options: object) -> OpenAI:
@@ -40,10 +46,7 @@ def _stop(proc: subprocess.Popen[str]) -> str:
 def test_every_2_fails_once_and_the_sdk_retry_succeeds(tmp_path: Path) -> None:
     """server_error:every 2 -> the SDK's one retry gets the real answer; both are recorded."""
     cassette = tmp_path / "run.yaml"
-    with vstape_server(
-        "record",
-        "--listen",
-        "127.0.0.1:0",
+    with _recording(
         "--cassette",
         str(cassette),
         "--fault",
@@ -69,10 +72,7 @@ def test_every_2_fails_once_and_the_sdk_retry_succeeds(tmp_path: Path) -> None:
 
 def test_the_sdk_gives_up_where_it_should(tmp_path: Path) -> None:
     """rate_limited: 3 attempts then RateLimitError; insufficient_quota: 1 attempt only."""
-    with vstape_server(
-        "record",
-        "--listen",
-        "127.0.0.1:0",
+    with _recording(
         "--fault",
         "create_vector_store:rate_limited",
         "--fault",
@@ -98,10 +98,7 @@ def test_the_sdk_gives_up_where_it_should(tmp_path: Path) -> None:
 
 def test_timeouts_resets_and_broken_bodies_reach_the_sdk(tmp_path: Path) -> None:
     """A stall times the SDK out; a reset and a cut body are connection errors; bad JSON raises."""
-    with vstape_server(
-        "record",
-        "--listen",
-        "127.0.0.1:0",
+    with _recording(
         "--fault",
         "get_vector_store:read_timeout",
         "--fault",
@@ -155,10 +152,7 @@ def test_a_cut_chunked_body_is_a_connection_error(tmp_path: Path) -> None:
     upstream = ThreadingHTTPServer(("127.0.0.1", 0), Chunked)
     Thread(target=upstream.serve_forever, daemon=True).start()
     try:
-        with vstape_server(
-            "record",
-            "--listen",
-            "127.0.0.1:0",
+        with _recording(
             "--upstream",
             f"http://127.0.0.1:{upstream.server_address[1]}",
             "--fault",
@@ -173,10 +167,7 @@ def test_a_cut_chunked_body_is_a_connection_error(tmp_path: Path) -> None:
 
 def test_latency_is_added(tmp_path: Path) -> None:
     """slow_response: the normal answer, late by --latency-ms."""
-    with vstape_server(
-        "record",
-        "--listen",
-        "127.0.0.1:0",
+    with _recording(
         "--fault",
         "list_vector_stores:slow_response",
         "--latency-ms",
@@ -194,10 +185,7 @@ def test_rate_faults_are_seeded(tmp_path: Path) -> None:
     """*:server_error:rate 0.5 with a seed: the same requests fail in every run."""
 
     def run() -> list[int]:
-        with vstape_server(
-            "record",
-            "--listen",
-            "127.0.0.1:0",
+        with _recording(
             "--quiet",
             "--fault",
             "*:server_error:rate 0.5",
@@ -225,7 +213,7 @@ def test_any_client_can_ask_for_a_fault_by_header() -> None:
     curl = shutil.which("curl")
     if curl is None:
         pytest.skip("curl is not installed (apt-get install curl)")
-    with vstape_server("record", "--listen", "127.0.0.1:0") as (proc, url):
+    with _recording() as (proc, url):
         done = subprocess.run(
             [
                 curl,
@@ -353,10 +341,7 @@ def test_retry_then_ok_succeeds_for_every_concurrent_sdk_client() -> None:
     """Two clients at once through retry_then_ok: each gets its object after 2 retries, twice over."""
     from concurrent.futures import ThreadPoolExecutor
 
-    with vstape_server(
-        "record",
-        "--listen",
-        "127.0.0.1:0",
+    with _recording(
         "--quiet",
         "--fault",
         "create_vector_store:retry_then_ok",

@@ -26,7 +26,7 @@ from tests.procs import vstape_server
 from tests.unit.validation import schema_fuzz as sf
 from vstape.api.routes import ROUTES
 from vstape.cassettes.io import load
-from vstape.emulator import EmuRequest
+from vstape.http import Request
 from vstape.validation.validate import errors, validate_request
 
 PER_SAMPLE = 2  # mutations per sample, drawn with a fixed seed: ~200 flows over every route
@@ -80,15 +80,16 @@ def _first(route: Any, side: str) -> sf.Sample | None:
     )
 
 
-def _plain(route: Any) -> EmuRequest:
+def _plain(route: Any) -> Request:
     """A valid request of ``route`` (its first valid body, if it takes one)."""
     base = _first(route, "request")
     if base is not None:
         return sf.request_of(base, base.value, IDS)
-    return EmuRequest(route.method, route.path(**{p: IDS[p] for p in route.params}), sf.AUTH)
+    path = route.path(**{p: IDS[p] for p in route.params})
+    return Request(route.method, path, tuple(sf.AUTH.items()))
 
 
-def _flows() -> Iterator[tuple[Any, EmuRequest, tuple[int, bytes]]]:
+def _flows() -> Iterator[tuple[Any, Request, tuple[int, bytes]]]:
     """(route, request, upstream response) for a spread of mutated requests and responses."""
     rng = random.Random(13)
     for sample in sf.samples():
@@ -119,13 +120,11 @@ def test_the_strict_proxy_keeps_serving_mutated_traffic(upstream: str, tmp_path:
                 headers = dict(request.headers)
                 answer = client.request(
                     route.method,
-                    origin + request.path,
+                    origin + request.url,
                     headers={**headers, "x-fuzz-case": str(case)},
                     content=request.body,
                 )
-                invalid = errors(
-                    validate_request(route.method, request.path, headers, request.body)
-                )
+                invalid = errors(validate_request(route.method, request.url, headers, request.body))
                 if invalid:
                     assert answer.status_code == 400, (route.name, answer.text[:200])
                     assert answer.headers["x-vstape-strict"] == "rejected"

@@ -24,7 +24,6 @@ from typing import Any, Literal
 import msgspec
 import yaml
 
-from vstape.cassettes import yaml_emit as yaml_fast
 from vstape.cassettes.binary import for_json, from_json, header_bytes, is_utf8, text_headers
 from vstape.cassettes.locks import hashed_name
 from vstape.cassettes.model import Cassette, CassetteError, Format, Interaction
@@ -274,9 +273,6 @@ def dump_item(interaction: Interaction, fmt: Format = "yaml") -> bytes:
             for position, value in enumerate(values):
                 if not is_utf8(value):  # written as !!binary: the exact bytes, for vcrpy too
                     values[position] = header_bytes(value)
-    fast = yaml_fast.dump_item(item)  # PyYAML's bytes, written directly (or None: unsure)
-    if fast is not None:
-        return fast
     text: str = yaml.dump([item], Dumper=_Dumper, sort_keys=True, allow_unicode=True, width=1 << 16)
     # A text ending in blank lines is a `|+` block, after which PyYAML closes the document
     # with `...`: joined with the next item, that marker would end the cassette there.

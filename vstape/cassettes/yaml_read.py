@@ -19,9 +19,32 @@ import functools
 import re
 from typing import Any
 
-from vstape.cassettes.yaml_emit import _needs_quotes
+from yaml.resolver import Resolver
 
 __all__ = ["load_item"]
+
+_RESOLVERS = Resolver.yaml_implicit_resolvers
+_ALWAYS_INDICATORS = frozenset("#,[]{}&*!|>'\"%@`")
+
+
+def _resolves_to_other_type(value: str) -> bool:
+    return any(regexp.match(value) for _tag, regexp in _RESOLVERS.get(value[:1], ()))
+
+
+def _needs_quotes(value: str) -> bool:
+    """Whether PyYAML's emitter would quote this one-line string (it cannot be a plain scalar)."""
+    first = value[0]
+    return (
+        first in _ALWAYS_INDICATORS
+        or (first in "-?:" and (len(value) == 1 or value[1] == " "))
+        or first == " "
+        or value[-1] == " "
+        or value[-1] == ":"
+        or ": " in value
+        or " #" in value
+        or value.startswith(("---", "..."))
+        or _resolves_to_other_type(value)
+    )
 
 
 class _Unsure(Exception):

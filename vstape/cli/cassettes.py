@@ -26,26 +26,21 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any
 
 import msgspec
 
 from vstape.api.routes import ROUTES, Route
 from vstape.cassettes.io import dump, load
 from vstape.cassettes.locks import hashed_name
-from vstape.cassettes.model import Cassette, CassetteError, Interaction, InteractionMeta
+from vstape.cassettes.model import Cassette, Interaction
 from vstape.cassettes.shipped import installed, shipped_dir, shipped_path
 from vstape.cli import _needs as needs
-from vstape.cli import _proxy_process as proxy_process
-from vstape.cli.sdk.calls import NOTE, Ids, call
-from vstape.faults.catalog import breaks_body, scenarios_for
-from vstape.validation.validate import errors, validate_response
-
-HEADER = "x-vstape-fault"  # vstape_mitmproxy.faults.HEADER (the core never imports mitmproxy)
+from vstape.cli import _shipped_record as shipped_record
+from vstape.cli._shipped_check import check, expected_files, meta_of
+from vstape.faults.catalog import scenarios_for
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -59,107 +54,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-FAULT_TIMEOUT_S = 0.3  # the client's timeout for read_timeout / connect_timeout
-STALL_MS = 1000
-FRESH_EACH_TIME = ("DELETE",)  # routes whose call consumes its object
-
-
-def _start_proxy(folder: Path) -> tuple[subprocess.Popen[str], str]:
-    return proxy_process.start(
-        [
-            "--seed",
-            "1",
-            "--fault-seed",
-            "1",
-            "--polls",
-            "3",
-            "--stall-ms",
-            str(STALL_MS),
-            "--cassette-dir",
-            str(folder),
-            "--quiet",
-        ]
-    )
-
-
-def _prepare(client: Any) -> Ids:
-    """A fresh store with an attached (completed) file, a finished batch and a spare upload."""
-    store = client.vector_stores.create(name="faults")
-    attached = client.files.create(file=("policy.txt", NOTE), purpose="assistants")
-    client.vector_stores.files.create_and_poll(
-        file_id=attached.id, vector_store_id=store.id, poll_interval_ms=1
-    )
-    batched = client.files.create(file=("batch.txt", NOTE), purpose="assistants")
-    batch = client.vector_stores.file_batches.create_and_poll(
-        store.id, file_ids=[batched.id], poll_interval_ms=1
-    )
-    spare = client.files.create(file=("spare.txt", NOTE), purpose="assistants")
-    return Ids(store.id, attached.id, batch.id, spare.id)
-
-
-def _poll_labelled(client: Any, route: str, ids: Ids) -> None:
-    """Attach something new and poll it to the end, each poll labelled poll_sequence."""
-    label = {HEADER: "poll_sequence"}
-    upload = client.files.create(file=("polled.txt", NOTE), purpose="assistants")
-    store = ids.vector_store_id
-    if route == "get_vector_store_file":
-        client.vector_stores.files.create(store, file_id=upload.id)
-        retrieve, target = client.vector_stores.files.retrieve, upload.id
-    else:
-        batch = client.vector_stores.file_batches.create(store, file_ids=[upload.id])
-        retrieve, target = client.vector_stores.file_batches.retrieve, batch.id
-    for _ in range(10):
-        if retrieve(target, vector_store_id=store, extra_headers=label).status != "in_progress":
-            return
-    raise RuntimeError(f"{route}: still in progress after 10 polls")
-
-
-def _drive(url: str) -> None:
-    """The SDK through every route: ok calls, then every shipped scenario, labelled by header."""
-    from openai import OpenAI, OpenAIError
-
-    from vstape.cli.sdk.script import run_everything
-
-    with (
-        OpenAI(api_key="sk-shipped", base_url=url, max_retries=0) as client,
-        OpenAI(api_key="sk-shipped", base_url=url, max_retries=2) as retrying,
-    ):
-        run_everything(client)
-        page = client.files.list()
-        client.files.delete(page.data[0].id)
-        for route in ROUTES:
-            ids: Ids | None = None
-            for scenario in scenarios_for(route, shipped_only=True):
-                if ids is None or route.method in FRESH_EACH_TIME:
-                    ids = _prepare(client)
-                if scenario.name == "poll_sequence":
-                    _poll_labelled(client, route.name, ids)
-                    continue
-                user = retrying if scenario.name == "retry_then_ok" else client
-                try:
-                    call(
-                        user,
-                        route.name,
-                        ids,
-                        extra_headers={HEADER: scenario.name},
-                        timeout=FAULT_TIMEOUT_S,
-                    )
-                except (OpenAIError, ValueError):
-                    pass  # the failure we asked for (json errors are ValueErrors)
-
-
-def _record(folder: Path) -> None:
-    proc, url = _start_proxy(folder)
-    try:
-        _drive(url)
-    finally:
-        log = proxy_process.stop(proc)
-    if proc.returncode:
-        raise RuntimeError(f"the recording proxy exited {proc.returncode}:\n{log.strip()[-2000:]}")
-
-
 def _ok_interaction(route: Route, items: list[Interaction]) -> Interaction:
-    oks = [i for i in items if 200 <= i.response.status.code < 300 and _meta(i).scenario is None]
+    oks = [i for i in items if 200 <= i.response.status.code < 300 and meta_of(i).scenario is None]
     if not oks:
         raise RuntimeError(f"no successful {route.name} exchange was recorded")
     # A list page that says has_more would make a route-matched replay paginate forever.
@@ -168,13 +64,9 @@ def _ok_interaction(route: Route, items: list[Interaction]) -> Interaction:
     return oks[-1] if route.polled else oks[0]
 
 
-def _meta(item: Interaction) -> InteractionMeta:
-    return item.vstape if isinstance(item.vstape, InteractionMeta) else InteractionMeta()
-
-
 def _without_timings(item: Interaction) -> Interaction:
     """The interaction without when and how fast it was recorded: regenerating is byte-stable."""
-    meta = msgspec.structs.replace(_meta(item), recorded_at=None, duration_ms=None)
+    meta = msgspec.structs.replace(meta_of(item), recorded_at=None, duration_ms=None)
     return msgspec.structs.replace(item, vstape=meta)
 
 
@@ -182,15 +74,15 @@ def regenerate(out: Path) -> list[Path]:
     """Record every route's ``ok`` and scenario cassettes into ``out``; returns the files."""
     written = []
     with tempfile.TemporaryDirectory() as tmp:
-        _record(Path(tmp))
+        shipped_record.record(Path(tmp))
         for route in ROUTES:
             items = load(Path(tmp) / f"{route.name}.yaml").interactions
             chosen = {"ok": [_ok_interaction(route, items)]}
             for scenario in scenarios_for(route, shipped_only=True):
-                mine = [i for i in items if _meta(i).scenario == scenario.name]
+                mine = [i for i in items if meta_of(i).scenario == scenario.name]
                 if not mine:
                     raise RuntimeError(f"no {route.name} exchange was recorded for {scenario.name}")
-                chosen[scenario.name] = mine if scenario.kind == "sequence" else mine[:1]
+                chosen[scenario.name] = mine if scenario.steps else mine[:1]
             for name, interactions in chosen.items():
                 target = out / route.name / f"{name}.yaml"
                 dump(Cassette([_without_timings(i) for i in interactions]), target)
@@ -234,62 +126,6 @@ def regenerate_in_place(folder: Path) -> list[Path]:
     return [folder / path.relative_to(staging) for path in written]
 
 
-def expected_files(folder: Path) -> list[Path]:
-    """Every cassette the catalog says is shipped: ok plus each applicable scenario."""
-    return [
-        folder / route.name / f"{name}.yaml"
-        for route in ROUTES
-        for name in ["ok", *(s.name for s in scenarios_for(route, shipped_only=True))]
-    ]
-
-
-def _validated(path: Path, index: int, item: Interaction) -> list[str]:
-    if breaks_body(_meta(item).fault):
-        return []  # broken on purpose: that is the scenario
-    uri = item.request.uri.split("://", 1)[-1]
-    found = errors(
-        validate_response(
-            item.request.method,
-            "/" + uri.split("/", 1)[1],
-            item.response.status.code,
-            {k: v[0] for k, v in item.response.headers.items() if v},
-            item.response.body.bytes,
-        )
-    )
-    return [f"{path} #{index}: {v.line()}" for v in found]
-
-
-def check(folder: Path) -> list[str]:
-    """Problems with the shipped cassettes: missing or extra files, wrong labels, invalid responses."""
-    problems = []
-    expected = expected_files(folder)
-    present = set(folder.glob("*/*.yaml"))
-    for extra in sorted(present - set(expected)):
-        problems.append(f"{extra}: not a catalog scenario of its route (remove it or regenerate)")
-    for path in expected:
-        if not path.exists():
-            problems.append(f"{path}: missing (run `vstape cassettes regenerate`)")
-            continue
-        try:
-            interactions = load(path).interactions
-        except CassetteError as err:
-            problems.append(str(err))
-            continue
-        if not interactions:
-            problems.append(f"{path}: holds no interactions (run `vstape cassettes regenerate`)")
-        for index, item in enumerate(interactions):
-            meta = _meta(item)
-            label = "ok" if meta.scenario is None else meta.scenario
-            if label != path.stem:
-                problems.append(
-                    f"{path} #{index}: recorded as scenario {label!r}, not {path.stem!r}"
-                )
-            if meta.route != path.parent.name:
-                problems.append(f"{path} #{index}: recorded for route {meta.route!r}")
-            problems += _validated(path, index, item)
-    return problems
-
-
 def run(args: argparse.Namespace) -> int:
     """Regenerate or check."""
     folder = Path(args.out) if args.out else shipped_dir()
@@ -330,4 +166,4 @@ def run(args: argparse.Namespace) -> int:
     return 1 if problems else 0
 
 
-__all__ = ["check", "regenerate", "regenerate_in_place", "shipped_path"]
+__all__ = ["check", "expected_files", "regenerate", "regenerate_in_place", "shipped_path"]

@@ -16,14 +16,12 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
 
-from vstape.cassettes.io import write_atomic
 from vstape.cassettes.model import CassetteError
 from vstape.cassettes.stream import iter_interactions
-from vstape.cli._findings_args import add_allow_empty
+from vstape.cli._findings_command import add_allow_empty, write_reports
 from vstape.replay.replayer import cassette_files, no_interactions
-from vstape.reports import coverage, coverage_html
+from vstape.reports import coverage, html, json, text
 
 
 def _percent(text: str) -> float:
@@ -86,24 +84,15 @@ def run(args: argparse.Namespace) -> int:
         )
         return 2
     matrix = coverage.build(observations, cassettes=len(files))
-    print(coverage.table(matrix))
-    outputs: tuple[tuple[str, str, Callable[[], bytes]], ...] = (
-        ("--json", args.json, lambda: coverage.to_json(matrix)),
+    print(text.coverage(matrix))
+    written = write_reports(
+        "coverage",
         (
-            "--html",
-            args.html,
-            lambda: coverage_html.to_html(matrix, [str(p) for p in files]).encode(),
+            ("--json", args.json, lambda: json.coverage(matrix)),
+            ("--html", args.html, lambda: html.coverage(matrix, [str(p) for p in files])),
         ),
     )
-    for option, target, render in outputs:
-        if not target:
-            continue
-        try:
-            write_atomic(target, render())
-        except OSError as err:
-            print(f"vstape coverage: cannot write {option} {target}: {err}", file=sys.stderr)
-            unusable += 1
-    if unusable:
+    if not written:
         return 2
     if args.fail_under is not None and matrix.percent < args.fail_under:
         print(

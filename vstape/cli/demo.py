@@ -74,19 +74,23 @@ def _failure_modes(url: str, key: str, store_id: str) -> list[tuple[str, str]]:
 
     from vstape.cli.sdk.calls import Ids, call
     from vstape.faults.catalog import scenarios_for
+    from vstape.faults.plan import HEADER
 
     outcomes = []
     with openai.OpenAI(api_key=key, base_url=url, max_retries=1, timeout=0.5) as client:
         for scenario in scenarios_for(FAILURE_ROUTE):
-            # retry_then_ok needs the SDK's default 2 retries; 1 keeps the backoffs short
-            user = client.with_options(max_retries=2) if scenario.kind == "sequence" else client
+            # 1 retry keeps the backoffs short; a sequence needs one per step after the first
+            retries = scenario.retries_to_see_it
+            user = (
+                client.with_options(max_retries=retries) if retries > client.max_retries else client
+            )
             try:
                 raw = call(
                     user,
                     FAILURE_ROUTE,
                     Ids(vector_store_id=store_id),
                     raw=True,
-                    extra_headers={"x-vstape-fault": scenario.name},
+                    extra_headers={HEADER: scenario.name},
                 )
                 raw.parse()
                 seen = f"ok after {raw.retries_taken} retries"

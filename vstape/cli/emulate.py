@@ -11,19 +11,16 @@ Needs mitmproxy: pip install 'vstape[proxy]'.
 from __future__ import annotations
 
 import argparse
-import sys
 
-NEEDS = ("mitmproxy",)
+from vstape.cli import _proxy_command as proxy
+
+NEEDS = proxy.NEEDS
 """What the command cannot run without (checked by :mod:`vstape.cli.main`)."""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of ``vstape emulate``."""
-    parser.add_argument(
-        "--listen",
-        default="127.0.0.1:8000",
-        help="HOST:PORT to listen on (default 127.0.0.1:8000; port 0 picks a free one)",
-    )
+    proxy.add_listen(parser, 8000)
     parser.add_argument(
         "--seed", type=int, default=None, help="deterministic mode: seeded ids and a fixed clock"
     )
@@ -39,26 +36,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=100,
         help="openai-poll-after-ms header on in-progress objects (default 100)",
     )
-    parser.add_argument(
-        "--confdir", default=None, help="mitmproxy's configuration folder (default ~/.mitmproxy)"
-    )
+    proxy.add_confdir(parser)
 
 
 def run(args: argparse.Namespace) -> int:
     """Start mitmproxy in reverse mode with the emulator addon answering everything."""
     from vstape.emulator import Emulator
-    from vstape_mitmproxy.emulator import EmulatorAddon
-    from vstape_mitmproxy.serve import parse_listen, run, warn_if_exposed
+    from vstape_mitmproxy import chains
+    from vstape_mitmproxy.serve import run as serve
 
-    try:
-        host, _ = parse_listen(args.listen)
-    except ValueError as err:
-        print(f"vstape emulate: {err}", file=sys.stderr)
+    if proxy.listen_host("vstape emulate", args) is None:
         return 2
-    if args.processing_ms < 0 or args.poll_after_ms < 0:
-        print("vstape emulate: --processing-ms and --poll-after-ms must be >= 0", file=sys.stderr)
-        return 2
-    warn_if_exposed(host, "vstape emulate")
     emulator = Emulator(
         seed=args.seed, processing_ms=args.processing_ms, poll_after_ms=args.poll_after_ms
     )
@@ -74,10 +62,10 @@ def run(args: argparse.Namespace) -> int:
             flush=True,
         )
 
-    return run(
+    return serve(
         listen=args.listen,
         mode="reverse:http://127.0.0.1:9",
-        addons=[EmulatorAddon(emulator)],
+        addons=chains.emulate(emulator),
         announce=announce,
         confdir=args.confdir,
         command="vstape emulate",

@@ -13,8 +13,10 @@ import sys
 
 import msgspec
 
-from vstape.api.routes import BY_NAME, ROUTES
-from vstape.faults.catalog import CATALOG, Scenario, scenarios_for
+from vstape.api.routes import BY_NAME
+from vstape.faults.catalog import CATALOG, scenarios_for
+from vstape.faults.plan import HEADER
+from vstape.faults.scenario import Scenario
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -35,9 +37,8 @@ def catalog_markdown() -> str:
     for s in CATALOG:
         wire = s.summary.replace("|", "\\|")
         raises = f"`{s.exception}`" if s.exception else "(succeeds)"
-        routes = sum(1 for r in ROUTES if s.applies(r))
         lines.append(
-            f"| `{s.name}` | {s.kind} | {wire} | {raises} | {'yes' if s.retried else 'no'} | {routes} |"
+            f"| `{s.name}` | {s.kind} | {wire} | {raises} | {'yes' if s.retried else 'no'} | {len(s.routes)} |"
         )
     return "\n".join(lines) + "\n"
 
@@ -55,7 +56,7 @@ def _row(scenario: Scenario) -> dict[str, object]:
         "transport_error": scenario.transport_error,
         "steps": list(scenario.steps),
         "shipped": scenario.shipped,
-        "routes": [r.name for r in ROUTES if scenario.applies(r)],
+        "routes": [r.name for r in scenario.routes],
         "summary": scenario.summary,
     }
 
@@ -83,11 +84,11 @@ def run(args: argparse.Namespace) -> int:
     for s in chosen:
         status = str(s.status) if s.status else "-"
         raises = (s.exception or "(succeeds)") + (" *" if s.retried else "")
-        routes = sum(1 for r in ROUTES if s.applies(r))
         print(
-            f"{s.name:<{width}}  {s.kind:<9}  {status:<6}  {raises:<30}  {routes:>6}  {s.summary}"
+            f"{s.name:<{width}}  {s.kind:<9}  {status:<6}  {raises:<30}  {len(s.routes):>6}  {s.summary}"
         )
     print(
-        "* retried by the SDK before it raises. Inject with --fault ROUTE:SCENARIO or the header x-vstape-fault: SCENARIO."
+        "* retried by the SDK before it raises. Inject with --fault ROUTE:SCENARIO or the header "
+        f"{HEADER}: SCENARIO."
     )
     return 0

@@ -15,7 +15,8 @@ import argparse
 
 from vstape.api.routes import match
 from vstape.cassettes.model import Interaction
-from vstape.cli import _findings_args as findings_cli
+from vstape.cli import _findings_command as findings_cli
+from vstape.http import path_of
 from vstape.reports.findings import Finding, Rule
 from vstape.reports.lint import lint_interaction
 
@@ -36,8 +37,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _findings(file: str, index: int, item: Interaction, line: int) -> list[Finding]:
-    base = item.request.uri.split("?", 1)[0]
-    found = match(item.request.method, "/" + base.split("://", 1)[-1].split("/", 1)[-1])
+    found = match(item.request.method, path_of(item.request.uri))
     prefix = f"interaction {index}: "
     out = []
     for text in lint_interaction(index, item):

@@ -1,6 +1,6 @@
 """The ``vstape`` command: a thin dispatcher over one module per subcommand.
 
-Each subcommand lives in ``vstape/commands/<name>.py`` and exposes
+Each subcommand lives in ``vstape/cli/<name>.py`` and exposes
 ``add_arguments(parser)`` and ``run(args) -> int``; its module docstring is its ``--help``
 text, printed as written (examples on their own lines). Subcommands that need mitmproxy
 import it inside ``run`` so that ``vstape --help`` works without it, and declare it in

@@ -22,9 +22,10 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
 
-NEEDS = ("mitmproxy",)
+from vstape.cli import _proxy_command as proxy
+
+NEEDS = proxy.NEEDS
 """What the command cannot run without (checked by :mod:`vstape.cli.main`)."""
 
 
@@ -37,11 +38,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="reverse mode: the upstream URL, or 'emulator' (default); forward mode: each "
         "request goes to its own host, unless 'emulator' is given",
     )
-    parser.add_argument(
-        "--listen",
-        default="127.0.0.1:8080",
-        help="HOST:PORT (default 127.0.0.1:8080; port 0 picks a free one)",
-    )
+    proxy.add_listen(parser, 8080)
     where = parser.add_mutually_exclusive_group()
     where.add_argument(
         "--cassette",
@@ -95,9 +92,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--report-json", default="", help="write the run report as JSON here")
     parser.add_argument("--junit", default="", help="write the run report as JUnit XML here")
-    parser.add_argument(
-        "--confdir", default=None, help="mitmproxy's folder for its CA (default ~/.mitmproxy)"
-    )
+    proxy.add_confdir(parser)
     parser.add_argument(
         "--seed", type=int, default=None, help="emulator upstream: deterministic mode"
     )
@@ -108,143 +103,45 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="N",
         help="emulator upstream: in_progress answers a file or batch gets before it completes",
     )
-    add_fault_arguments(parser)
+    proxy.add_fault_arguments(parser)
     parser.add_argument("--quiet", action="store_true", help="no line per flow")
 
 
-def add_fault_arguments(parser: argparse.ArgumentParser) -> None:
-    """``--fault`` and its companions (shared by ``record`` and ``replay``)."""
-    parser.add_argument(
-        "--fault",
-        action="append",
-        default=[],
-        metavar="ROUTE:SCENARIO[:every N|:rate P]",
-        help="inject a catalog failure (repeatable; ROUTE may be *); see `vstape faults`",
-    )
-    parser.add_argument(
-        "--fault-seed", type=int, default=-1, help="seed for ':rate P' faults (default: random)"
-    )
-    parser.add_argument(
-        "--stall-ms",
-        type=int,
-        default=610_000,
-        help="read_timeout/connect_timeout hold a request until the client gives up, at most "
-        "this long (default 610000: past the SDK's 600 s default timeout)",
-    )
-    parser.add_argument(
-        "--latency-ms", type=int, default=2000, help="delay of slow_response (default 2000)"
-    )
-
-
-def negative_counts(args: argparse.Namespace) -> list[str]:
-    """``--stall-ms -1: must be >= 0`` for each count flag given a negative value.
-
-    Checked before the proxy starts, so the message names the flag the user typed, not
-    the mitmproxy option behind it. Covers the fault flags and, for ``record``, ``--polls``.
-    """
-    flags = {"--stall-ms": "stall_ms", "--latency-ms": "latency_ms", "--polls": "polls"}
-    return [
-        f"{flag} {value}: must be >= 0"
-        for flag, attr in flags.items()
-        if isinstance(value := getattr(args, attr, None), int) and value < 0
-    ]
-
-
-def fault_settings(args: argparse.Namespace) -> dict[str, Any]:
-    """The vstape_fault* mitmproxy options for these arguments."""
-    return {
-        "vstape_faults": args.fault,
-        "vstape_fault_seed": args.fault_seed,
-        "vstape_fault_stall_ms": args.stall_ms,
-        "vstape_fault_latency_ms": args.latency_ms,
-    }
-
-
-FLAGS = {
-    "vstape_cassette": "--cassette",
-    "vstape_cassette_dir": "--cassette-dir",
-    "vstape_split": "--split",
-    "vstape_format": "--format",
-    "vstape_strict": "--strict",
-    "vstape_keep_host": "--keep-host",
-    "vstape_redact_headers": "--redact-header",
-    "vstape_redact_json_paths": "--redact-json-path",
-    "vstape_report_json": "--report-json",
-    "vstape_junit": "--junit",
-    "vstape_quiet": "--quiet",
-    "vstape_faults": "--fault",
-    "vstape_fault_seed": "--fault-seed",
-    "vstape_fault_stall_ms": "--stall-ms",
-    "vstape_fault_latency_ms": "--latency-ms",
-    "vstape_emulator_seed": "--seed",
-    "vstape_emulator_polls": "--polls",
-}
-"""The flag behind each mitmproxy option, so that errors name what the user typed."""
-
-
-def settings_of(args: argparse.Namespace) -> dict[str, Any]:
-    """The vstape_* mitmproxy options for these arguments."""
-    return {
-        "vstape_cassette": args.cassette,
-        "vstape_cassette_dir": args.cassette_dir,
-        "vstape_split": args.split,
-        "vstape_format": args.format,
-        "vstape_strict": args.strict,
-        "vstape_keep_host": args.keep_host,
-        "vstape_redact_headers": args.redact_header,
-        "vstape_redact_json_paths": args.redact_json_path,
-        "vstape_report_json": args.report_json,
-        "vstape_junit": args.junit,
-        "vstape_quiet": args.quiet,
-        **fault_settings(args),
-    }
+def upstream_problem(upstream: str | None, *, forward: bool) -> str | None:
+    """What is wrong with ``--upstream`` in this mode, or None."""
+    if upstream is None or upstream == "emulator":
+        return None
+    if not upstream.startswith(("http://", "https://")):
+        return f"--upstream {upstream!r}: expected 'emulator' or an http(s):// URL"
+    if forward:
+        return (
+            f"--upstream {upstream!r}: forward mode sends each request to its own host; "
+            "--upstream URL is for reverse mode (use --mode reverse --upstream URL, "
+            "or drop --upstream)"
+        )
+    return None
 
 
 def run(args: argparse.Namespace) -> int:
     """Start the proxy; stop on SIGINT/SIGTERM and print the report."""
     from vstape.emulator import Emulator
-    from vstape_mitmproxy.emulator import EmulatorAddon
-    from vstape_mitmproxy.faults import FaultEnactor, FaultInjector
-    from vstape_mitmproxy.recorder import Recorder
-    from vstape_mitmproxy.serve import parse_listen, warn_if_exposed
+    from vstape_mitmproxy import chains
     from vstape_mitmproxy.serve import run as serve
-    from vstape_mitmproxy.validator import Validator
 
-    try:
-        host, _ = parse_listen(args.listen)
-    except ValueError as err:
-        print(f"vstape record: {err}", file=sys.stderr)
+    if proxy.listen_host("vstape record", args) is None:
         return 2
-    warn_if_exposed(host, "vstape record")
     forward = args.mode == "forward"
     upstream: str | None = args.upstream
-    if upstream is not None and upstream != "emulator":
-        if not upstream.startswith(("http://", "https://")):
-            print(
-                f"vstape record: --upstream {upstream!r}: expected 'emulator' or an http(s):// URL",
-                file=sys.stderr,
-            )
-            return 2
-        if forward:
-            print(
-                f"vstape record: --upstream {upstream!r}: forward mode sends each request to its "
-                "own host; --upstream URL is for reverse mode (use --mode reverse --upstream URL, "
-                "or drop --upstream)",
-                file=sys.stderr,
-            )
-            return 2
+    refused = upstream_problem(upstream, forward=forward)
+    if refused:
+        print(f"vstape record: {refused}", file=sys.stderr)
+        return 2
     # reverse mode: the emulator unless a URL is given; forward mode: only when asked for
     emulated = upstream == "emulator" or (upstream is None and not forward)
-    problems = negative_counts(args)
-    for problem in problems:
-        print(f"vstape record: {problem}", file=sys.stderr)
-    if problems:
-        return 2
     # Faults are decided first and enacted last, after the recorder wrote what the client sees.
-    addons: list[Any] = [FaultInjector(), Validator()]
-    if emulated:
-        addons.append(EmulatorAddon(Emulator(seed=args.seed, polls_to_complete=args.polls)))
-    addons += [Recorder(), FaultEnactor()]
+    addons = chains.record(
+        Emulator(seed=args.seed, polls_to_complete=args.polls) if emulated else None
+    )
     if forward:
         mode = "regular"
     else:
@@ -274,7 +171,7 @@ def run(args: argparse.Namespace) -> int:
         addons=addons,
         announce=announce,
         confdir=args.confdir,
-        extra=settings_of(args),
+        extra=proxy.options_of(args, {**proxy.RECORDER_FLAGS, **proxy.FAULT_FLAGS}),
         command="vstape record",
-        flags=FLAGS,
+        flags=proxy.FLAGS,
     )

@@ -17,9 +17,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from vstape.cli.record import FLAGS, add_fault_arguments, fault_settings, negative_counts
+from vstape.cli import _proxy_command as proxy
 
-NEEDS = ("mitmproxy",)
+NEEDS = proxy.NEEDS
 """What the command cannot run without (checked by :mod:`vstape.cli.main`)."""
 
 
@@ -31,11 +31,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="CASSETTE_OR_DIR",
         help="cassette files or folders (YAML or JSON)",
     )
-    parser.add_argument(
-        "--listen",
-        default="127.0.0.1:8081",
-        help="HOST:PORT (default 127.0.0.1:8081; port 0 picks one)",
-    )
+    proxy.add_listen(parser, 8081)
     parser.add_argument(
         "--exhausted",
         choices=("repeat-last", "fail"),
@@ -53,7 +49,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="keep recorded openai-poll-after-ms / retry-after delays",
     )
-    add_fault_arguments(parser)
+    proxy.add_fault_arguments(parser)
     parser.add_argument(
         "--allow-empty",
         action="store_true",
@@ -67,18 +63,12 @@ def run(args: argparse.Namespace) -> int:
     """Load the cassettes, then serve until SIGINT/SIGTERM."""
     from vstape.cassettes.model import CassetteError
     from vstape.replay.replayer import Replayer
-    from vstape_mitmproxy.faults import FaultEnactor, FaultInjector
-    from vstape_mitmproxy.replayer import ReplayerAddon
-    from vstape_mitmproxy.serve import parse_listen, warn_if_exposed
+    from vstape_mitmproxy import chains
     from vstape_mitmproxy.serve import run as serve
 
-    problems = negative_counts(args)
-    for problem in problems:
-        print(f"vstape replay: {problem}", file=sys.stderr)
-    if problems:
+    if proxy.listen_host("vstape replay", args) is None:
         return 2
     try:
-        host, _ = parse_listen(args.listen)
         replayer = Replayer(
             args.paths,
             exhausted=args.exhausted,
@@ -89,7 +79,6 @@ def run(args: argparse.Namespace) -> int:
     except (ValueError, CassetteError) as err:
         print(f"vstape replay: {err}", file=sys.stderr)
         return 2
-    warn_if_exposed(host, "vstape replay")
     if args.match == "route":
         for line in replayer.merged_scenarios():
             print(
@@ -110,10 +99,9 @@ def run(args: argparse.Namespace) -> int:
     return serve(
         listen=args.listen,
         mode="reverse:http://127.0.0.1:9",
-        # Live faults are decided first; every fault is enacted last.
-        addons=[FaultInjector(), ReplayerAddon(replayer, quiet=args.quiet), FaultEnactor()],
+        addons=chains.replay(replayer, quiet=args.quiet),
         announce=announce,
-        extra=fault_settings(args),
+        extra=proxy.options_of(args, proxy.FAULT_FLAGS),
         command="vstape replay",
-        flags=FLAGS,
+        flags=proxy.FLAGS,
     )

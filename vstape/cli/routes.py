@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 
 from vstape.api.routes import ROUTES
+from vstape.reports.text import aligned
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -19,10 +20,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Print one line per route."""
-    width = max(len(r.name) for r in ROUTES)
-    for route in ROUTES:
-        print(
-            f"{route.name:<{width}}  {route.method:<6}  /v1{route.template:<62}  {route.sdk_method}"
-        )
+    """Print one line per route, in aligned columns."""
+    rows = [(r.name, r.method, f"/v1{r.template}", r.sdk_method) for r in ROUTES]
+    print("\n".join(aligned(rows)))
     return 0

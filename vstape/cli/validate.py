@@ -22,8 +22,9 @@ from msgspec import UNSET
 
 from vstape.api.routes import match
 from vstape.cassettes.model import Interaction
-from vstape.cli import _findings_args as findings_cli
+from vstape.cli import _findings_command as findings_cli
 from vstape.faults.catalog import breaks_body
+from vstape.http import path_of
 from vstape.recording import redact
 from vstape.recording.interaction import Exchange, check
 from vstape.reports.findings import Finding, Rule
@@ -66,8 +67,7 @@ def _exchange(item: Interaction) -> Exchange:
 def _subject(item: Interaction) -> tuple[str, str | None]:
     """``METHOD uri`` with query secrets redacted, and the route name."""
     base, mark, query = item.request.uri.partition("?")
-    path = "/" + base.split("://", 1)[-1].split("/", 1)[-1]
-    found = match(item.request.method, path)
+    found = match(item.request.method, path_of(item.request.uri))
     subject = f"{item.request.method} {base}{mark}{redact.query(query)}"
     return subject, found.route.name if found else None
 

@@ -18,6 +18,10 @@ from pathlib import Path
 
 from vstape.cassettes.shipped import shipped_dir
 from vstape.docs import readme_path
+from vstape.reports.text import aligned
+
+WHAT = ("cassettes", "addon", "emulator-addon", "docs")
+"""The names of the locations, known without looking (``--help`` never looks for a face)."""
 
 
 def locations() -> dict[str, Path]:
@@ -25,12 +29,8 @@ def locations() -> dict[str, Path]:
     spec = importlib.util.find_spec("vstape_mitmproxy")
     assert spec is not None and spec.submodule_search_locations is not None
     addons = Path(next(iter(spec.submodule_search_locations)))
-    return {
-        "cassettes": shipped_dir(),
-        "addon": addons / "addons.py",
-        "emulator-addon": addons / "emulator.py",
-        "docs": readme_path(),
-    }
+    paths = (shipped_dir(), addons / "addons.py", addons / "emulator.py", readme_path())
+    return dict(zip(WHAT, paths, strict=True))
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -38,7 +38,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "what",
         nargs="?",
-        choices=tuple(locations()),
+        choices=WHAT,
         help="print only this path (for $(...) in a shell)",
     )
 
@@ -49,7 +49,5 @@ def run(args: argparse.Namespace) -> int:
     if args.what:
         print(found[args.what])
         return 0
-    width = max(len(name) for name in found)
-    for name, path in found.items():
-        print(f"{name:<{width}}  {path}")
+    print("\n".join(aligned([(name, str(path)) for name, path in found.items()])))
     return 0

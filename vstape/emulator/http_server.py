@@ -11,7 +11,8 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from vstape.emulator.core import Emulator, EmuRequest
+from vstape.emulator.app import Emulator
+from vstape.http import Request
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -23,7 +24,7 @@ class _Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("content-length") or 0)
         body = self.rfile.read(length) if length else b""
         answer = self.server.emulator.handle(
-            EmuRequest(self.command, self.path, dict(self.headers.items()), body)
+            Request(self.command, self.path, tuple(self.headers.items()), body)
         )
         self.send_response(answer.status)
         for name, value in answer.headers:

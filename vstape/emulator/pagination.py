@@ -10,6 +10,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
+import msgspec
+
+from vstape.api.schemas import ListQuery
 from vstape.emulator.errors import ApiError
 
 T = TypeVar("T")
@@ -101,3 +104,17 @@ def paginate(
             break
         picked.append(item)
     return Page(picked, has_more)
+
+
+def paginate_query(
+    index: OrderedIndex[T], query: ListQuery, keep: Callable[[T], bool] = lambda _: True
+) -> Page[T]:
+    """:func:`paginate` with the ``limit``, ``order``, ``after`` and ``before`` of ``query``."""
+    return paginate(
+        index,
+        limit=query.limit,
+        order=query.order,
+        after=None if query.after is msgspec.UNSET else query.after,
+        before=None if query.before is msgspec.UNSET else query.before,
+        keep=keep,
+    )

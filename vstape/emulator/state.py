@@ -1,10 +1,14 @@
-"""The emulator's records: Files, vector stores, vector-store files, file batches."""
+"""The emulator's objects: Files, vector stores, vector-store files, file batches, and the
+one :class:`EmulatorState` that holds them and finds them by id (a 404 when it cannot)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from vstape.emulator.clock import Ids
+from vstape.emulator.errors import not_found
 from vstape.emulator.pagination import OrderedIndex
 
 STATUSES = ("in_progress", "completed", "failed", "cancelled")
@@ -84,6 +88,20 @@ class VectorStoreRecord:
     files: OrderedIndex[AttachedFile] = field(default_factory=OrderedIndex)
     batches: dict[str, Batch] = field(default_factory=dict)
 
+    def attached(self, file_id: str) -> AttachedFile:
+        """The file attached under ``file_id``; a 404 when there is none."""
+        attached = self.files.get(file_id)
+        if attached is None:
+            raise not_found("file", file_id)
+        return attached
+
+    def batch(self, batch_id: str) -> Batch:
+        """The file batch ``batch_id``; a 404 when there is none."""
+        batch = self.batches.get(batch_id)
+        if batch is None:
+            raise not_found("file batch", batch_id)
+        return batch
+
     def expires_at(self) -> int | None:
         """When the store expires, from its policy and last activity."""
         if self.expires_after is None:
@@ -104,3 +122,38 @@ class VectorStoreRecord:
             total += 1
         counts["total"] = total
         return counts
+
+
+@dataclass
+class EmulatorState:
+    """Everything the emulator knows: its clock, its ids, its settings and its objects."""
+
+    now: Callable[[], float]
+    ids: Ids
+    processing_ms: int = 0  # wall-clock time a file takes to process
+    polls_to_complete: int = 1  # in_progress answers before a file or batch completes
+    poll_after_ms: int = 100  # the openai-poll-after-ms header on in-progress objects
+    files: OrderedIndex[StoredFile] = field(default_factory=OrderedIndex)
+    stores: OrderedIndex[VectorStoreRecord] = field(default_factory=OrderedIndex)
+
+    def clock(self) -> int:
+        """Now, in whole seconds (every ``created_at`` and ``last_active_at``)."""
+        return int(self.now())
+
+    def store(self, vector_store_id: str) -> VectorStoreRecord:
+        """The vector store ``vector_store_id``; a 404 when there is none."""
+        store = self.stores.get(vector_store_id)
+        if store is None:
+            raise not_found("vector store", vector_store_id)
+        return store
+
+    def file(self, file_id: str) -> StoredFile:
+        """The File ``file_id``; a 404 when there is none or it has expired."""
+        stored = self.files.get(file_id)
+        if stored is None or stored.expired(self.now()):
+            raise not_found("file", file_id)
+        return stored
+
+    def touch(self, store: VectorStoreRecord) -> None:
+        """Mark the store active now (its expiry counts from here)."""
+        store.last_active_at = self.clock()

@@ -8,16 +8,17 @@ from __future__ import annotations
 
 import httpx2
 
-from vstape.emulator.core import Emulator, EmuRequest, EmuResponse
+from vstape.emulator.app import Emulator
+from vstape.http import Request, Response
 
 
-def _to_emu(request: httpx2.Request, body: bytes) -> EmuRequest:
+def _to_emu(request: httpx2.Request, body: bytes) -> Request:
     path = request.url.raw_path.decode("ascii")
-    return EmuRequest(request.method, path, dict(request.headers.items()), body)
+    return Request(request.method, path, tuple(request.headers.items()), body)
 
 
-def _to_httpx(response: EmuResponse) -> httpx2.Response:
-    return httpx2.Response(response.status, headers=response.headers, content=response.body)
+def _to_httpx(response: Response) -> httpx2.Response:
+    return httpx2.Response(response.status, headers=list(response.headers), content=response.body)
 
 
 class EmulatorTransport(httpx2.BaseTransport):

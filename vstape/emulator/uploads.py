@@ -1,23 +1,23 @@
-"""``POST /v1/files``: read an upload as the API does, and when the File expires.
+"""``POST /v1/files``: read an upload as the API does.
 
 The form is checked by the same validator the proxy uses (:func:`vstape.validation.validate.
 validate_request`), so a bad ``purpose`` or ``expires_after`` is a 400 naming the param.
 An invalid ``purpose`` is worded as the real API words it:
 ``'AAA' is not one of ['assistants', 'batch', ...] - 'purpose'``. ``expires_after``
-(``anchor: created_at``, ``seconds`` 3600..2592000) sets ``expires_at``; a ``batch`` file
-without one expires after 30 days, every other file never.
+(``anchor: created_at``, ``seconds`` 3600..2592000) is kept for
+:func:`vstape.emulator.lifecycle.upload_expires_at`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 
 import msgspec
 
 from vstape.api import schemas as s
-from vstape.api.schemas.uploads import MAX_EXPIRY_S, UPLOAD_PURPOSES
+from vstape.api.schemas.uploads import UPLOAD_PURPOSES
 from vstape.emulator.errors import ApiError, from_violation
+from vstape.http import Request
 from vstape.validation.forms import parse_form
 from vstape.validation.validate import errors, validate_request
 from vstape.validation.violations import Kind, Violation
@@ -33,10 +33,6 @@ class Upload:
     expires_after_s: int | None
 
 
-def _content_type(headers: Mapping[str, str]) -> str:
-    return next((v for k, v in headers.items() if k.lower() == "content-type"), "")
-
-
 def _error(violation: Violation) -> ApiError:
     if violation.path == "$.purpose" and violation.kind is Kind.CONSTRAINT:
         allowed = ", ".join(repr(p) for p in UPLOAD_PURPOSES)
@@ -49,12 +45,14 @@ def _error(violation: Violation) -> ApiError:
     return from_violation(violation)
 
 
-def read_upload(method: str, path: str, headers: Mapping[str, str], body: bytes) -> Upload:
+def read_upload(request: Request) -> Upload:
     """The upload's purpose, file and expiry; ApiError (400) for an invalid form."""
-    problems = errors(validate_request(method, path, headers, body))
+    problems = errors(
+        validate_request(request.method, request.url, dict(request.headers), request.body)
+    )
     if problems:
         raise _error(problems[0])
-    form = parse_form(_content_type(headers), body)
+    form = parse_form(request.header("content-type"), request.body)
     fields = msgspec.convert(form.fields, s.CreateFileRequest, strict=False)
     assert form.file is not None  # the validator reported a missing file part
     expires = fields.expires_after
@@ -64,12 +62,3 @@ def read_upload(method: str, path: str, headers: Mapping[str, str], body: bytes)
         content=form.file.content,
         expires_after_s=None if isinstance(expires, msgspec.UnsetType) else expires.seconds,
     )
-
-
-def expires_at(upload: Upload, created_at: int) -> int | None:
-    """When the File expires: ``expires_after``, else 30 days for ``batch``, else never."""
-    if upload.expires_after_s is not None:
-        return created_at + upload.expires_after_s
-    if upload.purpose == "batch":
-        return created_at + MAX_EXPIRY_S
-    return None

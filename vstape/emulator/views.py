@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from vstape.api import schemas as s
+from vstape.emulator.lifecycle import store_status
 from vstape.emulator.state import AttachedFile, Batch, StoredFile, VectorStoreRecord
 
 
@@ -47,13 +48,6 @@ def _counts(raw: dict[str, int]) -> s.FileCounts:
 def vector_store(store: VectorStoreRecord, now: float) -> s.VectorStore:
     """A vector store with true counts, usage and status."""
     counts = store.counts()
-    expires_at = store.expires_at()
-    if expires_at is not None and now >= expires_at:
-        status = "expired"
-    elif counts["in_progress"]:
-        status = "in_progress"
-    else:
-        status = "completed"
     usage = sum(a.usage_bytes for a in store.files.items.values())
     expires_after = (
         None
@@ -67,11 +61,11 @@ def vector_store(store: VectorStoreRecord, now: float) -> s.VectorStore:
         name=store.name,
         usage_bytes=usage,
         file_counts=_counts(counts),
-        status=status,  # type: ignore[arg-type]
+        status=store_status(store, now, counts),  # type: ignore[arg-type]
         last_active_at=store.last_active_at,
         metadata=store.metadata,
         expires_after=expires_after,
-        expires_at=expires_at,
+        expires_at=store.expires_at(),
         description=store.description,
     )
 

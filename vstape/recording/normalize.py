@@ -14,6 +14,8 @@ from collections.abc import Iterable
 
 import msgspec
 
+from vstape.faults.plan import HEADER as FAULT_HEADER
+
 CANONICAL_ORIGIN = "https://api.openai.com"
 
 # Request headers that vary between runs, machines, clients or retries: never recorded.
@@ -27,7 +29,7 @@ VOLATILE_REQUEST = frozenset(
         "content-length",
         "transfer-encoding",
         "x-stainless-retry-count",
-        "x-vstape-fault",  # asks the proxy for a fault; never part of the request
+        FAULT_HEADER,  # asks the proxy for a fault; never part of the request
         "x-stainless-read-timeout",
         "x-stainless-async",
         "x-stainless-os",

@@ -6,8 +6,8 @@ its status and error envelope name unambiguously, else ``status_<code>``. A cell
 *applicable* when the scenario applies to the route (``faults.scenarios_for``; ``ok``
 always does); coverage is covered applicable cells over applicable cells.
 
-Rendered as a terminal table (:func:`table`) and JSON (:func:`to_json`); the HTML page
-is :mod:`vstape.reports.coverage_html`.
+Data and computation only: the writers are :func:`vstape.reports.text.coverage` (the
+terminal table), :func:`vstape.reports.json.coverage` and :func:`vstape.reports.html.coverage`.
 """
 
 from __future__ import annotations
@@ -15,15 +15,14 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 import msgspec
 from msgspec import UNSET
 
-from vstape import __version__
 from vstape.api.routes import ROUTES, match
 from vstape.cassettes.model import Interaction
 from vstape.faults.catalog import BY_SCENARIO, CATALOG, scenarios_for
+from vstape.http import header, path_of
 
 OK = "ok"
 COLUMNS: tuple[str, ...] = (OK, *(s.name for s in CATALOG))
@@ -62,16 +61,14 @@ def derive_scenario(status: int, headers: dict[str, list[str]], body: bytes) -> 
     kind, code = _error_fields(body)
     if kind == "vstape_transport_fault" and code in BY_SCENARIO:
         return code  # the stand-in vstape stores for a timeout or reset
-    content_type = " ".join(
-        v for k, vs in headers.items() if k.lower() == "content-type" for v in vs
-    )
+    content_type = header([(k, v) for k, vs in headers.items() for v in vs], "content-type")
     is_html = "text/html" in content_type.lower() or body.lstrip()[:1] == b"<"
     candidates = [
         s
         for s in CATALOG
         if s.status == status
         and s.kind in ("status", "body")
-        and (s.name == "html_error_page") == is_html
+        and (s.content_type == "text/html") == is_html
     ]
     for value, attribute in ((code, "error_code"), (kind, "error_type")):
         narrowed = [s for s in candidates if value and getattr(s, attribute) == value]
@@ -92,8 +89,7 @@ def observe(file: str, interactions: Sequence[Interaction]) -> list[Observation]
     """Every interaction of one cassette, placed."""
     out = []
     for index, item in enumerate(interactions):
-        base = item.request.uri.split("?", 1)[0]
-        path = "/" + base.split("://", 1)[-1].split("/", 1)[-1]
+        path = path_of(item.request.uri)
         found = match(item.request.method, path)
         out.append(
             Observation(
@@ -206,96 +202,3 @@ def build(observations: Iterable[Observation], cassettes: int = 0) -> Coverage:
         cell.count += 1
         cell.statuses[o.status] += 1
     return Coverage(columns, cells, cassettes, len(seen), unmatched)
-
-
-# -- terminal table -----------------------------------------------------------------------
-
-
-def statuses_text(counts: Counter[int]) -> str:
-    return " ".join(f"{code}x{n}" for code, n in sorted(counts.items()))
-
-
-def table(cov: Coverage) -> str:
-    """Routes as rows, scenarios as columns (a staircase of names above them), counts in cells.
-
-    ``.`` is an applicable cell no interaction covers; blank: the scenario does not apply.
-    """
-    counts = [str(c.count) for row in cov.cells.values() for c in row.values()]
-    width = max(2, *(len(c) for c in counts)) + 1
-    name_width = max(len("total"), *(len(r) for r in cov.cells))
-    pad = " " * name_width
-    lines = [
-        pad + "|".rjust(width) * j + " " * (width - 1) + column
-        for j, column in enumerate(cov.columns)
-    ]
-    lines.append(pad + "|".rjust(width) * len(cov.columns) + "   cells  statuses")
-    rule = "-" * (name_width + width * len(cov.columns) + 18)
-    lines.append(rule)
-    for route, row in cov.cells.items():
-        marks = "".join(
-            (str(c.count) if c.covered else "." if c.applies else "").rjust(width)
-            for c in row.values()
-        )
-        _, covered, applicable = cov.row(route)
-        cells = f"{covered}/{applicable}"
-        lines.append(
-            f"{route:<{name_width}}{marks}   {cells:>5}  {statuses_text(cov.statuses(route))}"
-        )
-    lines.append(rule)
-    totals = "".join(str(cov.column(c)[0]).rjust(width) for c in cov.columns)
-    lines += ["total".ljust(name_width) + totals, cov.summary(), cov.scope()]
-    return "\n".join(line.rstrip() for line in lines)
-
-
-# -- JSON ---------------------------------------------------------------------------------
-
-
-def to_json(cov: Coverage) -> bytes:
-    """The matrix as JSON: summary, columns, per route its cells, misses and statuses."""
-    routes: dict[str, Any] = {}
-    for route, row in cov.cells.items():
-        interactions, covered, applicable = cov.row(route)
-        statuses = cov.statuses(route)
-        routes[route] = {
-            "interactions": interactions,
-            "covered": covered,
-            "applicable": applicable,
-            "statuses": {str(k): v for k, v in sorted(statuses.items())},
-            "cells": {
-                name: {
-                    "count": c.count,
-                    "statuses": {str(k): v for k, v in sorted(c.statuses.items())},
-                    "applies": c.applies,
-                }
-                for name, c in row.items()
-                if c.covered
-            },
-            "missing": [name for name, c in row.items() if c.applies and not c.covered],
-        }
-    document = {
-        "tool": "vstape-coverage",
-        "version": __version__,
-        "summary": {
-            "covered": cov.covered,
-            "applicable": cov.applicable,
-            "percent": round(cov.percent, 2),
-            "interactions": cov.interactions,
-            "cassettes": cov.cassettes,
-            "unmatched": len(cov.unmatched),
-        },
-        "columns": cov.columns,
-        "totals": {name: cov.column(name)[0] for name in cov.columns},
-        "routes": routes,
-        "unmatched": [
-            {
-                "file": o.file,
-                "interaction": o.interaction,
-                "method": o.method,
-                "path": o.path,
-                "status": o.status,
-                "scenario": o.scenario,
-            }
-            for o in cov.unmatched
-        ],
-    }
-    return msgspec.json.format(msgspec.json.encode(document), indent=2) + b"\n"

@@ -16,6 +16,7 @@ from urllib.parse import parse_qsl
 from vstape.api.routes import is_vector_store_path, match
 from vstape.cassettes.io import load
 from vstape.cassettes.model import Interaction
+from vstape.http import path_of
 from vstape.recording import normalize, redact
 
 
@@ -59,7 +60,7 @@ def lint_interaction(index: int, item: Interaction) -> list[str]:
         out.append(
             f"interaction {index}: host: {normalize.origin(base)} is not {normalize.CANONICAL_ORIGIN}"
         )
-    path = "/" + base.split("://", 1)[-1].split("/", 1)[-1]
+    path = path_of(request.uri)
     if is_vector_store_path(path) and match(request.method, path) is None:
         out.append(f"interaction {index}: unknown-route: {request.method} {path} matches no route")
     if isinstance(request.body, str):

@@ -1,8 +1,9 @@
-"""Summary of a recording run: per route count, statuses, violations, drift.
+"""What a recording proxy run saw: per route count, statuses, violations, drift (data only).
 
-Rendered as a terminal table, as JSON (``--report-json``) and as JUnit XML (``--junit``).
-Responses that fault injection broke on purpose (``malformed_json``, ``empty_body``, ...)
-are not validated: they are counted apart, never as violations.
+The writers render it: :func:`vstape.reports.text.run` (the table printed at shutdown),
+:func:`vstape.reports.json.run` (``--report-json``), :func:`vstape.reports.junit.run`
+(``--junit``). Responses that fault injection broke on purpose (``malformed_json``,
+``empty_body``, ...) are not validated: they are counted apart, never as violations.
 
 When the run records, :class:`RecordingTally` counts what became of each exchange the
 recorder was given: recorded, or NOT recorded and why. Every loss is in the summary
@@ -11,11 +12,8 @@ line, the JSON (``recording``) and the JUnit XML (a failing ``recording`` testca
 
 from __future__ import annotations
 
-import xml.etree.ElementTree as ET
 from collections import Counter
 from dataclasses import dataclass, field
-
-import msgspec
 
 from vstape.recording.redact import scrub_text
 
@@ -71,16 +69,6 @@ class RecordingTally:
             text += f", {self.not_recorded} NOT recorded ({why})"
         return text
 
-    def to_builtins(self) -> dict[str, object]:
-        """The tally for the JSON report."""
-        return {
-            "exchanges": self.exchanges,
-            "recorded": self.recorded,
-            "not_recorded": self.not_recorded,
-            "reasons": dict(self.reasons.most_common()),
-            "losses": self.losses,
-        }
-
 
 @dataclass
 class RunReport:
@@ -115,80 +103,12 @@ class RunReport:
         """Number of exchanges."""
         return sum(s.count for s in self.routes.values())
 
-    def table(self) -> str:
-        """The terminal table."""
-        rows = [("route", "count", "statuses", "violations", "drift")]
-        for name in sorted(self.routes):
-            s = self.routes[name]
-            statuses = " ".join(f"{code}x{n}" for code, n in sorted(s.statuses.items()))
-            rows.append((name, str(s.count), statuses, str(s.violations), str(s.drift)))
-        widths = [max(len(r[i]) for r in rows) for i in range(5)]
-        lines = [
-            "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
-            for row in rows
-        ]
-        lines.insert(1, "  ".join("-" * w for w in widths))
-        bad = sum(s.violations for s in self.routes.values())
-        summary = f"{self.total} exchanges, {len(self.routes)} routes, {bad} violations"
-        if self.broken_on_purpose:
-            summary += (
-                f"; {self.broken_on_purpose} responses broken on purpose by fault injection "
-                "(not validated)"
-            )
-        if self.recording is not None:
-            summary += "; recording: " + self.recording.summary()
-        lines.append(summary)
-        return "\n".join(lines)
+    @property
+    def violations(self) -> int:
+        """Violations, over all routes."""
+        return sum(s.violations for s in self.routes.values())
 
     @property
     def broken_on_purpose(self) -> int:
         """Responses a body fault broke on purpose, over all routes."""
         return sum(s.broken_on_purpose for s in self.routes.values())
-
-    def to_json(self) -> bytes:
-        """The report as JSON."""
-        data = {
-            name: {
-                "count": s.count,
-                "statuses": {str(k): v for k, v in sorted(s.statuses.items())},
-                "violations": s.violations,
-                "drift": s.drift,
-                "broken_on_purpose": s.broken_on_purpose,
-                "messages": s.messages,
-            }
-            for name, s in sorted(self.routes.items())
-        }
-        report: dict[str, object] = {
-            "total": self.total,
-            "broken_on_purpose": self.broken_on_purpose,
-            "routes": data,
-        }
-        if self.recording is not None:
-            report["recording"] = self.recording.to_builtins()
-        return msgspec.json.format(msgspec.json.encode(report), indent=2)
-
-    def to_junit(self) -> bytes:
-        """One testcase per route; a failure lists its violations."""
-        failures = sum(1 for s in self.routes.values() if s.violations)
-        tally = self.recording
-        lost = tally is not None and tally.not_recorded > 0
-        suite = ET.Element(
-            "testsuite",
-            name="vstape-record",
-            tests=str(len(self.routes) + (tally is not None)),
-            failures=str(failures + lost),
-        )
-        for name, s in sorted(self.routes.items()):
-            case = ET.SubElement(suite, "testcase", classname="vstape.api.routes", name=name)
-            if s.violations:
-                failure = ET.SubElement(case, "failure", message=f"{s.violations} violations")
-                failure.text = "\n".join(s.messages)
-        if tally is not None:
-            case = ET.SubElement(
-                suite, "testcase", classname="vstape.recording.interaction", name="recording"
-            )
-            if tally.not_recorded:
-                failure = ET.SubElement(case, "failure", message=tally.summary())
-                failure.text = "\n".join(tally.losses)
-        text: bytes = ET.tostring(suite, encoding="utf-8", xml_declaration=True)
-        return text

@@ -6,11 +6,12 @@ headers, :mod:`vstape.validation.validate` ties both to a route.
 
 from __future__ import annotations
 
-import re
 from enum import StrEnum
 from typing import Any, Literal
 
 import msgspec
+
+from vstape.reports.text import one_line
 
 
 class Kind(StrEnum):
@@ -46,15 +47,7 @@ class Violation(msgspec.Struct, frozen=True, omit_defaults=True):
     def line(self) -> str:
         """A one-line rendering for terminals and logs."""
         tag = "drift" if self.kind is Kind.UNKNOWN_FIELD else self.kind.value
-        return _printable(f"{self.side} {self.path}: {tag}: {self.message}")
-
-
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-
-
-def _printable(text: str) -> str:
-    """Control characters escaped, so a hostile field name cannot forge log lines."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group(0)):02x}", text)
+        return one_line(f"{self.side} {self.path}: {tag}: {self.message}")  # no forged lines
 
 
 def short(value: Any) -> str:

@@ -74,6 +74,7 @@ CASES = [
     ),
     ("POST", "/v1/vector_stores/vs_1/search", "search_vector_store", {"vector_store_id": "vs_1"}),
     ("POST", "/v1/files", "upload_file", {}),
+    ("GET", "/v1/files?purpose=batch", "list_files", {}),
     ("GET", "/v1/files/file-2", "get_file", {"file_id": "file-2"}),
     ("DELETE", "/v1/files/file-2", "delete_file", {"file_id": "file-2"}),
     (
@@ -97,9 +98,12 @@ def test_match_finds_route_and_params(
     assert (name, params) == (found.route.name, found.params)
 
 
-def test_sixteen_vector_store_routes_with_unique_names() -> None:
-    """The table holds the 16 routes of design.md, each name once."""
-    assert len(routes.VECTOR_STORE_ROUTES) == 16
+def test_the_table_holds_exactly_the_routes_above_with_unique_names() -> None:
+    """The table holds the routes of design.md (the cases above) and no other, each name once."""
+    assert sorted({name for _, _, name, _ in CASES}) == sorted(routes.BY_NAME)
+    assert {r.name for r in routes.VECTOR_STORE_ROUTES} == {
+        name for _, path, name, _ in CASES if routes.is_vector_store_path(path)
+    }
     assert len(routes.BY_NAME) == len(routes.ROUTES)
 
 

@@ -5,16 +5,20 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from vstape.emulator import Emulator, EmuRequest
+import pytest
 
-AUTH = {"authorization": "Bearer sk-test", "content-type": "application/json"}
+from vstape.emulator import Emulator
+from vstape.emulator.handlers import HANDLERS
+from vstape.http import Request
+
+AUTH = (("authorization", "Bearer sk-test"), ("content-type", "application/json"))
 
 
 def call(
     emu: Emulator, method: str, path: str, body: Any = None
 ) -> tuple[int, Any, dict[str, str]]:
     raw = b"" if body is None else json.dumps(body).encode()
-    answer = emu.handle(EmuRequest(method, path, AUTH, raw))
+    answer = emu.handle(Request(method, path, AUTH, raw))
     return answer.status, json.loads(answer.body), dict(answer.headers)
 
 
@@ -29,11 +33,11 @@ def upload(emu: Emulator, content: bytes, name: str = "a.txt") -> str:
         + content
         + f"\r\n--{boundary}--\r\n".encode()
     )
-    headers = {
-        "authorization": "Bearer x",
-        "content-type": f"multipart/form-data; boundary={boundary}",
-    }
-    answer = emu.handle(EmuRequest("POST", "/v1/files", headers, body))
+    headers = (
+        ("authorization", "Bearer x"),
+        ("content-type", f"multipart/form-data; boundary={boundary}"),
+    )
+    answer = emu.handle(Request("POST", "/v1/files", headers, body))
     assert answer.status == 200, answer.body
     return str(json.loads(answer.body)["id"])
 
@@ -110,7 +114,7 @@ def test_unknown_route_and_missing_auth() -> None:
         404,
         "Invalid URL (GET /v1/vector_stores/vs_1/bogus)",
     )
-    answer = emu.handle(EmuRequest("GET", "/v1/vector_stores", {}, b""))
+    answer = emu.handle(Request("GET", "/v1/vector_stores"))
     assert answer.status == 401 and b"API key" in answer.body
 
 
@@ -138,10 +142,10 @@ def test_search_filters_threshold_and_limit() -> None:
     assert names({"query": "alpha", "max_num_results": 1}) == ["f0.txt"]
 
 
-def test_internal_errors_become_500_envelopes() -> None:
+def test_internal_errors_become_500_envelopes(monkeypatch: pytest.MonkeyPatch) -> None:
     """A bug in a handler is a 500 in OpenAI's envelope, never an exception."""
     emu = Emulator()
-    emu._get_vector_store = None  # type: ignore[assignment,method-assign]
+    monkeypatch.setitem(HANDLERS, "get_vector_store", None)
     _, vs, _ = call(emu, "POST", "/v1/vector_stores", {})
     status, body, _ = call(emu, "GET", f"/v1/vector_stores/{vs['id']}")
     assert status == 500 and body["error"]["type"] == "server_error"
@@ -240,7 +244,9 @@ def test_the_sdk_sees_the_real_code_for_a_limit_above_the_maximum() -> None:
             raise AssertionError("limit=1000 was accepted")
 
 
-def _form(fields: list[tuple[str, str]], file: bool = True) -> tuple[dict[str, str], bytes]:
+def _form(
+    fields: list[tuple[str, str]], file: bool = True
+) -> tuple[tuple[tuple[str, str], ...], bytes]:
     """Headers and body as `curl -F purpose=batch -F 'expires_after[seconds]=3600' -F file=@a` send."""
     boundary = "------------------------3f2a9c0e5d7b1a46"
     parts = [
@@ -252,16 +258,16 @@ def _form(fields: list[tuple[str, str]], file: bool = True) -> tuple[dict[str, s
             f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.jsonl"\r\n'
             "Content-Type: application/octet-stream\r\n\r\n{}\r\n"
         )
-    headers = {
-        "authorization": "Bearer x",
-        "content-type": f"multipart/form-data; boundary={boundary}",
-    }
+    headers = (
+        ("authorization", "Bearer x"),
+        ("content-type", f"multipart/form-data; boundary={boundary}"),
+    )
     return headers, ("".join(parts) + f"--{boundary}--\r\n").encode()
 
 
 def _upload(emu: Emulator, fields: list[tuple[str, str]], file: bool = True) -> tuple[int, Any]:
     headers, body = _form(fields, file)
-    answer = emu.handle(EmuRequest("POST", "/v1/files", headers, body))
+    answer = emu.handle(Request("POST", "/v1/files", headers, body))
     return answer.status, json.loads(answer.body)
 
 
@@ -346,7 +352,7 @@ def test_integral_floats_are_treated_as_integers() -> None:
     """days: 365.0 and max_num_results: 3.0 are accepted and come back as integers."""
     emu = Emulator(seed=6)
     answer = emu.handle(
-        EmuRequest(
+        Request(
             "POST",
             "/v1/vector_stores",
             AUTH,
@@ -364,11 +370,11 @@ def test_integral_floats_are_treated_as_integers() -> None:
 def test_an_empty_body_is_read_as_an_empty_object() -> None:
     """POST /vector_stores with no body creates a store; a route with required fields names them."""
     emu = Emulator(seed=8)
-    created = emu.handle(EmuRequest("POST", "/v1/vector_stores", {"authorization": "Bearer x"}))
+    created = emu.handle(Request("POST", "/v1/vector_stores", (("authorization", "Bearer x"),)))
     assert created.status == 200
     store = json.loads(created.body)["id"]
     answer = emu.handle(
-        EmuRequest("POST", f"/v1/vector_stores/{store}/files", {"authorization": "Bearer x"})
+        Request("POST", f"/v1/vector_stores/{store}/files", (("authorization", "Bearer x"),))
     )
     assert (answer.status, json.loads(answer.body)["error"]["message"]) == (
         400,

@@ -11,6 +11,8 @@ from vstape.cassettes.io import dumps
 from vstape.cassettes.model import Cassette
 from vstape.recording.interaction import Exchange, RecordPolicy, to_interaction
 from vstape.recording.redact import scrub_text
+from vstape.reports import json as json_report
+from vstape.reports import junit, text
 from vstape.reports.run import RunReport
 
 SETTINGS = settings(
@@ -82,8 +84,8 @@ def test_no_secret_reaches_disk_report_or_log(
     written = (
         dumps(Cassette([interaction]))
         + dumps(Cassette([interaction]), fmt="json")
-        + report.to_json()
+        + json_report.run(report)
     )
-    written += report.to_junit() + report.table().encode()
+    written += junit.run(report) + text.run(report).encode()
     assert value.encode() not in written
     assert value not in scrub_text(f"vstape create_vector_store 400 {value}")

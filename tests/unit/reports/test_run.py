@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import xml.etree.ElementTree as ET
 
+from vstape.reports import json as json_report
+from vstape.reports import junit, text
 from vstape.reports.run import RunReport
 
 
@@ -19,7 +21,7 @@ def _report() -> RunReport:
 
 def test_table_has_one_row_per_route_and_a_total() -> None:
     """Rows sorted by route with counts, statuses, violations and drift; a summary line."""
-    lines = _report().table().splitlines()
+    lines = text.run(_report()).splitlines()
     assert lines[0].split() == ["route", "count", "statuses", "violations", "drift"]
     assert lines[2].split() == ["create_vector_store", "2", "200x1", "400x1", "0", "0"]
     assert lines[3].split() == ["get_vector_store", "1", "200x1", "0", "1"]
@@ -29,7 +31,7 @@ def test_table_has_one_row_per_route_and_a_total() -> None:
 
 def test_json_report_counts_and_scrubs() -> None:
     """The JSON report has per-route counts and messages without secrets."""
-    data = json.loads(_report().to_json())
+    data = json.loads(json_report.run(_report()))
     assert data["total"] == 4
     assert data["routes"]["create_vector_store"]["statuses"] == {"200": 1, "400": 1}
     assert data["routes"]["get_vector_store"]["drift"] == 1
@@ -38,7 +40,7 @@ def test_json_report_counts_and_scrubs() -> None:
 
 def test_junit_has_one_case_per_route_and_failures_for_violations() -> None:
     """JUnit XML: a testcase per route, a failure element where there were violations."""
-    suite = ET.fromstring(_report().to_junit())
+    suite = ET.fromstring(junit.run(_report()))
     assert suite.get("tests") == "3" and suite.get("failures") == "1"
     failed = [c.get("name") for c in suite if c.find("failure") is not None]
     assert failed == ["search_vector_store"]
@@ -50,15 +52,15 @@ def test_responses_broken_on_purpose_are_counted_apart_not_as_violations() -> No
     report.add("get_vector_store", 200, [], [], broken_on_purpose=True)
     report.add("get_vector_store", 502, [], [], broken_on_purpose=True)
     assert report.routes["get_vector_store"].violations == 0
-    assert report.table().splitlines()[-1] == (
+    assert text.run(report).splitlines()[-1] == (
         "6 exchanges, 3 routes, 1 violations; "
         "2 responses broken on purpose by fault injection (not validated)"
     )
-    data = json.loads(report.to_json())
+    data = json.loads(json_report.run(report))
     assert data["broken_on_purpose"] == 2
     assert data["routes"]["get_vector_store"]["broken_on_purpose"] == 2
     assert data["routes"]["create_vector_store"]["broken_on_purpose"] == 0
-    suite = ET.fromstring(report.to_junit())
+    suite = ET.fromstring(junit.run(report))
     assert [c.get("name") for c in suite if c.find("failure") is not None] == [
         "search_vector_store"
     ]

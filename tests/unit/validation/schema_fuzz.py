@@ -27,8 +27,9 @@ import openai
 from vstape.api.routes import ROUTES, Route, match
 from vstape.api.schemas import ErrorResponse
 from vstape.cli.sdk.script import run_everything
-from vstape.emulator import Emulator, EmuRequest
+from vstape.emulator import Emulator
 from vstape.emulator.transport import EmulatorTransport
+from vstape.http import Request
 from vstape.validation.forms import parse_form
 from vstape.validation.walker import inspect_type
 
@@ -410,7 +411,7 @@ def world() -> tuple[Emulator, dict[str, str]]:
         method: str, path: str, body: bytes = b"", headers: dict[str, str] | None = None
     ) -> Any:
         answer = emulator.handle(
-            EmuRequest(method, path, {**AUTH, **(headers or JSON_HEADERS)}, body)
+            Request(method, path, tuple({**AUTH, **(headers or JSON_HEADERS)}.items()), body)
         )
         assert answer.status == 200, answer.body
         return msgspec.json.decode(answer.body)
@@ -425,11 +426,13 @@ def world() -> tuple[Emulator, dict[str, str]]:
     return emulator, ids
 
 
-def request_of(sample: Sample, mutated: Any, ids: dict[str, str]) -> EmuRequest:
+def request_of(sample: Sample, mutated: Any, ids: dict[str, str]) -> Request:
     """The HTTP request carrying a mutated request sample, with real ids in the path."""
     path = sample.route.path(**{p: ids[p] for p in sample.route.params})
     if sample.shape == "query":
-        return EmuRequest(sample.route.method, path + query_string(mutated), AUTH, b"")
+        return Request(sample.route.method, path + query_string(mutated), tuple(AUTH.items()))
     if sample.shape == "form":
-        return EmuRequest("POST", path, {**AUTH, **FORM_HEADERS}, form_body(mutated))
-    return EmuRequest(sample.route.method, path, {**AUTH, **JSON_HEADERS}, encode(mutated))
+        return Request("POST", path, tuple({**AUTH, **FORM_HEADERS}.items()), form_body(mutated))
+    return Request(
+        sample.route.method, path, tuple({**AUTH, **JSON_HEADERS}.items()), encode(mutated)
+    )

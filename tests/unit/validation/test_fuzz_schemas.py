@@ -24,7 +24,7 @@ import pytest
 
 from tests.unit.validation import schema_fuzz as sf
 from vstape.api.routes import ROUTES
-from vstape.emulator import EmuRequest
+from vstape.http import Request
 from vstape.validation import numbers
 from vstape.validation.forms import parse_form
 from vstape.validation.validate import errors, validate_request, validate_response
@@ -146,20 +146,20 @@ def test_the_emulator_answers_every_mutated_request_with_a_4xx(route: Any) -> No
             answer = emulator.handle(request)
             assert answer.status < 500, (label, answer.body[:300])
             invalid = errors(
-                validate_request(request.method, request.path, request.headers, request.body)
+                validate_request(request.method, request.url, dict(request.headers), request.body)
             )
             if invalid:
                 assert answer.status == 400, (label, invalid[0].line(), answer.body[:200])
             assert not errors(
                 validate_response(
-                    request.method, request.path, answer.status, dict(answer.headers), answer.body
+                    request.method, request.url, answer.status, dict(answer.headers), answer.body
                 )
             ), label
             sent += 1
     for param in route.params:
         for odd in _odd_ids():
             path = route.path(**{**{p: ids[p] for p in route.params}, param: odd})
-            answer = emulator.handle(EmuRequest(route.method, path, sf.AUTH, b""))
+            answer = emulator.handle(Request(route.method, path, tuple(sf.AUTH.items())))
             assert 400 <= answer.status < 500, (path, answer.body[:200])
             sent += 1
     assert sent > 0 or not (route.params or route.body is not None or route.query is not None)
@@ -182,6 +182,7 @@ def test_the_crash_inputs_of_issue_13_are_type_violations() -> None:
             b'{"file_id": "f", "chunking_strategy": {"type": []}}',
         ),
     ):
-        answer = emulator.handle(EmuRequest("POST", path, {**sf.AUTH, **sf.JSON_HEADERS}, body))
+        headers = tuple({**sf.AUTH, **sf.JSON_HEADERS}.items())
+        answer = emulator.handle(Request("POST", path, headers, body))
         error = msgspec.json.decode(answer.body)["error"]
         assert answer.status == 400 and error["param"].endswith("type"), answer.body

@@ -1,6 +1,6 @@
 """vcrpy's Cassette, with vstape's replay for vstape's requests and stock vcrpy for the rest.
 
-Each request is sorted once (:mod:`vstape_pytest.traffic`): a request to the OpenAI
+Each request is sorted once (:mod:`vstape_pytest._vcr.matcher`): a request to the OpenAI
 Vector Stores or Files API is vstape's, anything else is stock.
 
 - vstape's requests are looked up in a :class:`vstape.replay.index.ReplayIndex` of the
@@ -11,7 +11,7 @@ Vector Stores or Files API is vstape's, anything else is stock.
 - Every other request goes through vcrpy's own code with the user's ``match_on``, and
   only ever matches the cassette's other (stock) interactions.
 
-Used by one VCR at a time (see :mod:`vstape_pytest.vcr_setup`): vcrpy's module-level
+Used by one VCR at a time (see :mod:`vstape_pytest._vcr.configure`): vcrpy's module-level
 ``Cassette`` is never replaced.
 """
 
@@ -32,32 +32,21 @@ from vcr.request import Request as VcrRequest
 
 from vstape.cassettes.model import CassetteError
 from vstape.replay.index import ReplayIndex, describe_unused, fast_forward
-from vstape.replay.matching import RequestKey, by_route, request_key
-from vstape_pytest import played, replayed, traffic
-from vstape_pytest.current import CURRENT, RERECORD, ReplayWarning
-from vstape_pytest.errors import VstapeMissingCassette, VstapeReplayInvalid, VstapeReplayMiss
-from vstape_pytest.loaded import LoadedRequest, to_vcr
-from vstape_pytest.persister import VstapePersister
-from vstape_pytest.settings import Settings
+from vstape.replay.matching import RequestKey, by_route
+from vstape_pytest import played
+from vstape_pytest._vcr import matcher, replayed
+from vstape_pytest._vcr.convert import meta_of, to_vcr
+from vstape_pytest._vcr.matcher import request_key_of
+from vstape_pytest._vcr.persister import VstapePersister
+from vstape_pytest.errors import (
+    ReplayWarning,
+    VstapeMissingCassette,
+    VstapeReplayInvalid,
+    VstapeReplayMiss,
+)
+from vstape_pytest.settings import CURRENT, Settings
 
-
-def request_key_of(request: VcrRequest, match: str = "exact") -> RequestKey:
-    """vstape's matching key of a vcrpy request (``route``: any ids, any body)."""
-    headers = (
-        request.__dict__["_headers"] if isinstance(request, LoadedRequest) else request.headers
-    )
-    key = request_key(request.method, request.uri, request.body, headers)
-    return by_route(key) if match == "route" else key
-
-
-def _is_identity(hook: Any) -> bool:
-    """Whether one of vcrpy's composed before_record_* hooks has no filter to apply."""
-    names = getattr(getattr(hook, "__code__", None), "co_freevars", ())
-    cells = getattr(hook, "__closure__", None) or ()
-    for name, cell in zip(names, cells, strict=False):
-        if name == "filter_functions":
-            return bool(cell.cell_contents == [])
-    return False
+RERECORD = "pytest --record-mode=rewrite <this test> against the real API or `vstape emulate`, or `vstape record`"
 
 
 class IndexedCassette(Cassette):  # type: ignore[misc]
@@ -67,7 +56,7 @@ class IndexedCassette(Cassette):  # type: ignore[misc]
     # Cassettes in use right now, innermost last: a shipped cassette asked for while one
     # is in use joins it instead of hiding it behind a second interception.
     in_use: ClassVar[list[IndexedCassette]] = []
-    # The settings of the test whose VCR made this class (vstape_pytest.vcr_setup.configure).
+    # The settings of the test whose VCR made this class (vstape_pytest._vcr.configure).
     bound_settings: ClassVar[Settings | None] = None
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -81,7 +70,7 @@ class IndexedCassette(Cassette):  # type: ignore[misc]
 
     def owns(self, request: VcrRequest) -> bool:
         """Whether ``request`` is vstape's (an OpenAI API host and a vector-store/files path)."""
-        return traffic.owns(request, self.settings.hosts)
+        return matcher.owns(request, self.settings.hosts)
 
     # -- shipped cassettes joined in ----------------------------------------------------
 
@@ -141,8 +130,8 @@ class IndexedCassette(Cassette):  # type: ignore[misc]
 
     def _load(self) -> None:
         self._check_extras()
-        self._identity_filter = _is_identity(self._before_record_request)
-        plain = self._identity_filter and _is_identity(self._before_record_response)
+        self._identity_filter = matcher.is_identity(self._before_record_request)
+        plain = self._identity_filter and matcher.is_identity(self._before_record_response)
         if self._after_load_interaction or not plain:
             super()._load()  # user hooks: vcrpy's own (copying, filtering) path
         else:
@@ -216,7 +205,7 @@ class IndexedCassette(Cassette):  # type: ignore[misc]
     @property
     def where(self) -> str:
         """The cassette file(s) this cassette was loaded from."""
-        files = dict.fromkeys(str(r.get("vstape", {}).get("file", "")) for _, r in self.data)
+        files = dict.fromkeys(str(meta_of(r).get("file", "")) for _, r in self.data)
         return ", ".join(f for f in files if f) or str(self._path)
 
     def __contains__(self, request: VcrRequest) -> bool:
@@ -231,7 +220,7 @@ class IndexedCassette(Cassette):  # type: ignore[misc]
 
     def _label(self, index: int) -> str:
         """``#position``, with the file in front when the cassette joins several files."""
-        meta = self.data[self.positions[index]][1].get("vstape") or {}
+        meta = meta_of(self.data[self.positions[index]][1])
         position = f"#{meta.get('index', self.positions[index])}"
         return position if ", " not in self.where else f"{meta.get('file', self._path)} {position}"
 
@@ -262,7 +251,7 @@ class IndexedCassette(Cassette):  # type: ignore[misc]
         response = self._next_response(key)
         if response is None:
             raise self._miss(request, key)
-        meta = response.get("vstape") or {}
+        meta = meta_of(response)
         played.note(meta)
         if meta.get("fault"):
             error = replayed.transport_error(meta["fault"], request)

@@ -1,4 +1,7 @@
-"""The ``vstape_*`` mitmproxy options: declared once, parsed once into a typed record."""
+"""The ``vstape_*`` mitmproxy options: declared once, parsed once into a typed :class:`Settings`.
+
+:func:`probe` says at start-up what keeps a run from writing its cassettes and reports.
+"""
 
 from __future__ import annotations
 

@@ -4,10 +4,9 @@ A cassette file that mentions no ``/v1/vector_stores`` or ``/v1/files`` URL is l
 saved by the persister vstape wraps (pytest-recording's, or the one the user registered):
 the same calls, the same bytes. A file that holds vstape's interactions is loaded with
 :mod:`vstape.cassettes.io` (safe, validated); its other interactions are read as vcrpy reads
-them. On save, vstape's interactions are redacted and normalized like the recording proxy
-does (:func:`vstape.recording.interaction.to_interaction`) and the others are serialized as vcrpy
-serializes them, in the order they were recorded, written atomically under the cassette's
-lock (no file left beside the cassette).
+them. On save, vstape's interactions are redacted and normalized and the others serialized
+as vcrpy serializes them (:mod:`vstape_pytest._vcr.convert`), written atomically under the
+cassette's lock (no file left beside the cassette).
 
 :meth:`VstapePersister.missing_extras` names the extra cassettes of ``@pytest.mark.vcr(...)``
 that do not exist (stock pytest-recording ignores them without a word); the cassette
@@ -18,23 +17,19 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
-import msgspec
 from vcr.persisters.filesystem import CassetteNotFoundError
 from vcr.request import Request as VcrRequest
-from vcr.serialize import deserialize
-from vcr.serializers import compat, jsonserializer, yamlserializer
 
 from vstape.api import scope
-from vstape.cassettes.io import assemble, dump_item, format_of, loads, read_bytes, write_atomic
+from vstape.cassettes.io import format_of, loads, read_bytes, write_atomic
 from vstape.cassettes.locks import cassette_lock
-from vstape.cassettes.model import Cassette, CassetteError, InteractionMeta
-from vstape.recording.interaction import Exchange, RecordPolicy, to_interaction
-from vstape.replay.matching import split_uri
-from vstape_pytest import traffic
+from vstape.cassettes.model import CassetteError, InteractionMeta
+from vstape.http import path_of
+from vstape_pytest._vcr import matcher
+from vstape_pytest._vcr.convert import interaction_of, serialize, stock_item, stock_items, to_vcr
 from vstape_pytest.errors import VstapeReplayInvalid
-from vstape_pytest.loaded import to_vcr
 
 _API_MARKS = tuple(prefix.encode() for prefix in scope.API_PREFIXES)
 
@@ -88,7 +83,7 @@ class VstapePersister:
         if scope.owns(uri, hosts):
             return True
         # Recorded by vstape with the host kept: still an API interaction of vstape's.
-        return isinstance(meta, InteractionMeta) and scope.is_api_path(split_uri(uri)[0])
+        return isinstance(meta, InteractionMeta) and scope.is_api_path(path_of(uri))
 
     def _load_file(
         self, path: str, data: bytes, serializer: Any
@@ -100,13 +95,13 @@ class VstapePersister:
         owned = [self._owns_stored(i.request.uri, i.vstape) for i in cassette.interactions]
         requests, responses = to_vcr(Path(path), cassette)
         if not all(owned):
-            stock_requests, stock_responses = _stock_items(data, serializer, cassette)
+            stock_requests, stock_responses = stock_items(data, serializer, cassette)
             for position, mine in enumerate(owned):
                 if not mine:
                     requests[position] = stock_requests[position]
                     responses[position] = stock_responses[position]
         for request, mine in zip(requests, owned, strict=True):
-            traffic.mark(request, mine)
+            matcher.mark(request, mine)
         return requests, responses
 
     def load_cassette(self, cassette_path: str, serializer: Any) -> Any:
@@ -138,7 +133,7 @@ class VstapePersister:
     ) -> None:
         """Write the cassette: vstape's interactions redacted and normalized, the rest as stock."""
         requests = cassette_dict["requests"]
-        owned = [traffic.owns(r, self.hosts) for r in requests]
+        owned = [matcher.owns(r, self.hosts) for r in requests]
         if not any(owned):
             self.wrapped.save_cassette(cassette_path, cassette_dict, serializer=serializer)
             return
@@ -150,92 +145,12 @@ class VstapePersister:
             )
         path = Path(cassette_path)
         items = [
-            _vstape_item(request, response) if mine else _stock_item(request, response)
+            interaction_of(request, response) if mine else stock_item(request, response)
             for request, response, mine in zip(
                 requests, cassette_dict["responses"], owned, strict=True
             )
         ]
-        data = _serialize(items, format_of(path), serializer)
+        data = serialize(items, format_of(path), serializer)
         path.parent.mkdir(parents=True, exist_ok=True)
         with cassette_lock(path):  # pytest-xdist workers may share a cassette
             write_atomic(path, data)
-
-
-def _stock_items(
-    data: bytes, serializer: Any, cassette: Cassette
-) -> tuple[list[VcrRequest], list[dict[str, Any]]]:
-    """Every interaction of the file as vcrpy's own deserializer reads it."""
-    try:
-        requests, responses, *_ = deserialize(data.decode("utf-8"), serializer or yamlserializer)
-        if len(requests) == len(cassette.interactions):
-            return list(requests), list(responses)
-    except Exception:  # a layout only vstape reads (base64 bodies): rebuild from the model
-        pass
-    requests, responses = [], []
-    for item in cassette.interactions:
-        requests.append(
-            VcrRequest._from_dict(msgspec.to_builtins(item.request, builtin_types=(bytes,)))
-        )
-        responses.append(
-            compat.convert_to_bytes(msgspec.to_builtins(item.response, builtin_types=(bytes,)))
-        )
-    return requests, responses
-
-
-def _vstape_item(request: VcrRequest, response: dict[str, Any]) -> Any:
-    body = request.body or b""
-    exchange = Exchange(
-        method=request.method,
-        url=request.uri,
-        request_headers=[(k, v) for k, v in request.headers.items()],
-        request_body=body.encode() if isinstance(body, str) else body,
-        status=int(response["status"]["code"]),
-        reason=str(response["status"].get("message", "")),
-        response_headers=[
-            (k, v) for k, values in response.get("headers", {}).items() for v in values
-        ],
-        response_body=response.get("body", {}).get("string") or b"",
-    )
-    meta = response.get("vstape") or {}  # a replayed interaction keeps its scenario and fault
-    return to_interaction(
-        exchange, RecordPolicy(), scenario=meta.get("scenario"), fault=meta.get("fault")
-    )
-
-
-def _stock_item(request: VcrRequest, response: dict[str, Any]) -> dict[str, Any]:
-    """One interaction as ``vcr.serialize.serialize`` lays it out."""
-    return {
-        "request": compat.convert_to_unicode(request._to_dict()),
-        "response": compat.convert_to_unicode(response),
-    }
-
-
-def _serialize(items: list[Any], fmt: Literal["yaml", "json"], serializer: Any) -> bytes:
-    """vstape's interactions as vstape writes them, the stock ones as vcrpy writes them."""
-    if fmt == "json" and not any(isinstance(item, dict) for item in items):
-        return assemble([dump_item(item, "json") for item in items], "json")
-    if not any(isinstance(item, dict) for item in items):
-        return assemble([dump_item(item) for item in items])
-    if fmt == "json":
-        document = [
-            item if isinstance(item, dict) else msgspec.json.decode(dump_item(item, "json"))
-            for item in items
-        ]
-        text: str = jsonserializer.serialize({"interactions": document, "version": 1})
-        return text.encode("utf-8")
-    chosen = serializer or yamlserializer
-    if chosen is yamlserializer:
-        # Item by item: vstape's as literal blocks, the others as vcrpy's dumper writes them
-        # inside a whole cassette (its block sequences are not indented under the key).
-        parts = [
-            chosen.serialize([item]).encode("utf-8") if isinstance(item, dict) else dump_item(item)
-            for item in items
-        ]
-        if not any(b"&id0" in part for part in parts):  # anchors are per document: keep them unique
-            return assemble(parts)
-    document = [
-        item if isinstance(item, dict) else msgspec.to_builtins(item, builtin_types=(bytes,))
-        for item in items
-    ]
-    whole: str = chosen.serialize({"interactions": document, "version": 1})
-    return whole.encode("utf-8")

@@ -15,9 +15,10 @@ from typing import Any
 from vcr.request import Request as VcrRequest
 
 from vstape.docs import see
+from vstape.http import path_of, query_of
 from vstape.validation.validate import validate_response
-from vstape_pytest.current import ReplayWarning
-from vstape_pytest.errors import VstapeReplayInvalid
+from vstape_pytest._vcr.convert import meta_of
+from vstape_pytest.errors import ReplayWarning, VstapeReplayInvalid
 from vstape_pytest.settings import Settings
 
 
@@ -53,7 +54,8 @@ def check(
     cassette_path: str | Path,
 ) -> None:
     """Fail (or warn about) a replayed response that violates its route's schema."""
-    if response.get("vstape", {}).get("fault"):
+    meta = meta_of(response)
+    if meta.get("fault"):
         return  # deliberately broken bodies (malformed_json, ...) replay as recorded
     headers = {
         k: v[0] if isinstance(v, list) and v else str(v)
@@ -61,8 +63,8 @@ def check(
     }
     body = response.get("body", {}).get("string", b"")
     body = body.encode() if isinstance(body, str) else body
-    path = request.uri.split("://", 1)[-1]
-    path = "/" + path.split("/", 1)[1] if "/" in path else "/"
+    query = query_of(request.uri)
+    path = path_of(request.uri) + (f"?{query}" if query else "")
     found = [
         v
         for v in validate_response(request.method, path, response["status"]["code"], headers, body)
@@ -70,7 +72,6 @@ def check(
     ]
     if not found:
         return
-    meta = response.get("vstape", {})
     message = (
         f"vstape: replayed response #{meta.get('index', '?')} of {meta.get('file', cassette_path)} "
         f"({route}, {response['status']['code']}) "

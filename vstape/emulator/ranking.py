@@ -1,13 +1,16 @@
-"""Deterministic lexical search: chunking, scoring in 0..1, and attribute filters."""
+"""Deterministic lexical ranking: chunking, scoring in 0..1, attribute filters, and the
+ranked search results of a store's files."""
 
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from vstape.api import schemas as s
 from vstape.api.schemas import AndFilter, ComparisonFilter, CompoundFilter, Filter
+from vstape.emulator.state import AttachedFile
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 STOPWORDS = frozenset(
@@ -122,3 +125,42 @@ def matches(flt: Filter, attributes: Mapping[str, Any] | None) -> bool:
     if flt.key not in attrs:
         return op in ("ne", "nin")
     return _compare(str(op), attrs[flt.key], flt.value)
+
+
+CHUNKS_PER_RESULT = 3
+
+
+def rank(
+    files: Iterable[AttachedFile],
+    terms: Sequence[str],
+    filters: Filter | None,
+    threshold: float,
+) -> list[s.SearchResult]:
+    """One result per completed text file with a chunk scoring above 0 and ``threshold``,
+    best first (ties in attachment order), each with its best chunks."""
+    results: list[tuple[float, int, s.SearchResult]] = []
+    for position, attached in enumerate(files):
+        if attached.status != "completed" or attached.file.text is None:
+            continue
+        if filters is not None and not matches(filters, attached.attributes):
+            continue
+        scored = [(score(terms, chunk), chunk) for chunk in chunk_text(attached.file.text)]
+        scored = [(sc, chunk) for sc, chunk in scored if sc > 0 and sc >= threshold]
+        if not scored:
+            continue
+        scored.sort(key=lambda pair: -pair[0])
+        best = scored[0][0]
+        content = [
+            s.SearchResultContent(type="text", text=chunk)
+            for _, chunk in scored[:CHUNKS_PER_RESULT]
+        ]
+        result = s.SearchResult(
+            file_id=attached.file.id,
+            filename=attached.file.filename,
+            score=best,
+            attributes=attached.attributes,
+            content=content,
+        )
+        results.append((best, position, result))
+    results.sort(key=lambda item: (-item[0], item[1]))
+    return [result for _, _, result in results]

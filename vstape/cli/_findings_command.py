@@ -6,7 +6,8 @@ however big the file), turns an unusable one into a finding and exit 2 (never a
 traceback), prints the terminal lines and the summary, writes ``--json`` / ``--junit`` /
 ``--sarif``, and picks the exit status: 0 clean, 1 findings, 2 unusable input (a path
 holding no cassette or a cassette with no interactions too, unless ``--allow-empty``) or
-a report that cannot be written.
+a report that cannot be written. ``vstape coverage`` uses its ``--allow-empty`` and
+:func:`write_reports` too.
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ from vstape.cassettes.model import CassetteError, Interaction
 from vstape.cassettes.stream import iter_interactions
 from vstape.cli import _progress as progress
 from vstape.replay.replayer import cassette_files, no_interactions
-from vstape.reports.findings import Finding, Report, Rule, to_json, to_junit, to_sarif, unusable
+from vstape.reports import json, junit, sarif, text
+from vstape.reports.findings import Finding, Report, Rule, unusable
 
 # (file, interaction index, interaction, line of the file where it starts) -> findings
 Inspect = Callable[[str, int, Interaction, int], list[Finding]]
@@ -56,13 +58,22 @@ def add_allow_empty(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _write(tool: str, option: str, target: str, data: bytes) -> bool:
-    try:
-        write_atomic(target, data)
-    except OSError as err:
-        print(f"vstape {tool}: cannot write {option} {target}: {err}", file=sys.stderr)
-        return False
-    return True
+Outputs = Sequence[tuple[str, str, Callable[[], bytes]]]
+"""``(option, file, render)`` for each report file a command may write (file "": not asked)."""
+
+
+def write_reports(tool: str, outputs: Outputs) -> bool:
+    """Write every report asked for (each atomically); False when one could not be written."""
+    written = True
+    for option, target, render in outputs:
+        if not target:
+            continue
+        try:
+            write_atomic(target, render())
+        except OSError as err:
+            print(f"vstape {tool}: cannot write {option} {target}: {err}", file=sys.stderr)
+            written = False
+    return written
 
 
 def run(
@@ -104,19 +115,19 @@ def run(
     report = Report(tool, [str(p) for p in files], findings, tuple(rules))
     for finding in findings:
         if finding.interaction is not None:
-            print(finding.text())
+            print(text.finding(finding))
     print(
         f"vstape {tool}: {len(files)} cassettes, {report.problems} {noun}, "
         f"{report.unusable} unusable{summary_tail()}"
     )
-    outputs: tuple[tuple[str, str, Callable[[], bytes]], ...] = (
-        ("--json", args.json, lambda: to_json(report)),
-        ("--junit", args.junit, lambda: to_junit(report)),
-        ("--sarif", args.sarif, lambda: to_sarif(report, Path.cwd())),
+    written = write_reports(
+        tool,
+        (
+            ("--json", args.json, lambda: json.findings(report)),
+            ("--junit", args.junit, lambda: junit.findings(report)),
+            ("--sarif", args.sarif, lambda: sarif.findings(report, Path.cwd())),
+        ),
     )
-    written = [
-        _write(tool, option, target, render()) for option, target, render in outputs if target
-    ]
-    if report.unusable or not all(written):
+    if report.unusable or not written:
         return 2
     return 1 if report.problems else 0

@@ -1,4 +1,4 @@
-"""The coverage matrix as one self-contained HTML page: inline CSS, no script, no external resource.
+"""The HTML format: the coverage matrix as one self-contained page (inline CSS, no script).
 
 Covered cells are green with their counts, uncovered grey, cells whose scenario does not
 apply to the route hatched; totals per row and column, a legend and a progress bar. A
@@ -7,12 +7,13 @@ person would rather look at it than read the JSON.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Sequence
+from html import escape
 
 from vstape import __version__
 from vstape.faults.catalog import BY_SCENARIO, CATALOG
-from vstape.reports.coverage import OK, Cell, Coverage, statuses_text
+from vstape.reports.coverage import OK, Cell, Coverage
+from vstape.reports.text import counts
 
 COVERED_RGB = (46, 158, 84)
 UNCOVERED_RGB = (214, 214, 214)
@@ -46,15 +47,15 @@ _CSS = _CSS.replace("rgb(COVERED)", f"rgb{COVERED_RGB}")
 
 def _cell_html(route: str, scenario: str, cell: Cell) -> str:
     if cell.covered:
-        tip = f"{route} x {scenario}: {cell.count} interactions ({statuses_text(cell.statuses)})"
+        tip = f"{route} x {scenario}: {cell.count} interactions ({counts(cell.statuses)})"
         if not cell.applies:
             tip += ": not a catalog scenario of this route, not counted"
         kind = "covered" if cell.applies else "covered extra"
-        return f'<td class="cell {kind}" title="{html.escape(tip)}">{cell.count}</td>'
+        return f'<td class="cell {kind}" title="{escape(tip)}">{cell.count}</td>'
     if cell.applies:
-        return f'<td class="cell uncovered" title="{html.escape(f"{route} x {scenario}: not covered")}"></td>'
+        return f'<td class="cell uncovered" title="{escape(f"{route} x {scenario}: not covered")}"></td>'
     tip = f"{scenario} does not apply to {route}"
-    return f'<td class="cell na" title="{html.escape(tip)}"></td>'
+    return f'<td class="cell na" title="{escape(tip)}"></td>'
 
 
 def _share_html(covered: int, applicable: int) -> str:
@@ -62,9 +63,9 @@ def _share_html(covered: int, applicable: int) -> str:
     return f'<td class="total" title="{covered} of {applicable} routes">{share}</td>'
 
 
-def to_html(cov: Coverage, sources: Sequence[str] = ()) -> str:
-    """One self-contained page: the matrix, totals per row and column, a legend."""
-    e = html.escape
+def coverage(cov: Coverage, sources: Sequence[str] = ()) -> bytes:
+    """One self-contained page (UTF-8): the matrix, totals per row and column, a legend."""
+    e = escape
     head = "".join(
         f'<th class="scenario" scope="col" title="{e(_about(c))}"><span>{e(c)}</span></th>'
         for c in cov.columns
@@ -87,7 +88,7 @@ def to_html(cov: Coverage, sources: Sequence[str] = ()) -> str:
     )
     listed = "".join(f"<li><code>{e(s)}</code></li>" for s in sources)
     about = "".join(f"<li><b>{e(s.name)}</b>: {e(s.summary)}</li>" for s in CATALOG)
-    return f"""<!doctype html>
+    page = f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>vstape coverage: {cov.covered} of {cov.applicable} cells</title>
@@ -118,6 +119,7 @@ def to_html(cov: Coverage, sources: Sequence[str] = ()) -> str:
 <p><small>vstape {e(__version__)}</small></p>
 </body></html>
 """
+    return page.encode()
 
 
 def _about(column: str) -> str:

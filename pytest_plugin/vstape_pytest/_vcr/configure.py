@@ -4,11 +4,11 @@ Imported lazily (from the ``pytest_recording_configure`` hook), never at plugin 
 
 :func:`configure` changes only the VCR it is given (pytest-recording's, for one test):
 
-- its cassettes are :class:`~vstape_pytest.indexed_cassette.IndexedCassette` - vcrpy has
+- its cassettes are :class:`~vstape_pytest._vcr.cassette.IndexedCassette` - vcrpy has
   no per-instance cassette class, so this VCR's own ``_use_cassette`` (the one place vcrpy
   names ``Cassette``) is replaced on the instance; ``vcr.config.Cassette`` is never
   assigned, so a plain ``vcr.VCR()`` anywhere else in the session stays stock;
-- its persister becomes :class:`~vstape_pytest.persister.VstapePersister`, wrapping the one
+- its persister becomes :class:`~vstape_pytest._vcr.persister.VstapePersister`, wrapping the one
   it had (pytest-recording's, or the user's);
 - ``match_on``, filters, hooks and ``decode_compressed_response`` stay as the user set
   them: they apply to every request that is not vstape's.
@@ -21,9 +21,8 @@ from typing import Any
 
 import vcr.config
 
-from vstape_pytest.current import CURRENT, RERECORD, ReplayWarning
-from vstape_pytest.indexed_cassette import IndexedCassette
-from vstape_pytest.persister import VstapePersister
+from vstape_pytest._vcr.cassette import IndexedCassette
+from vstape_pytest._vcr.persister import VstapePersister
 from vstape_pytest.settings import Settings
 
 
@@ -48,6 +47,3 @@ def configure(vcr_instance: Any, settings: Settings) -> None:
     if settings.format == "json":
         vcr_instance.path_transformer = vcr.config.VCR.ensure_suffix(".json")
         vcr_instance.serializer = "json"
-
-
-__all__ = ["CURRENT", "RERECORD", "IndexedCassette", "ReplayWarning", "configure"]

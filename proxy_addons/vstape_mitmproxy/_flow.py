@@ -1,0 +1,44 @@
+"""What vstape's addons share about a flow: its ``flow.metadata`` keys, and the flow as an Exchange.
+
+- ``flow.metadata[VERDICT]``: the validator's verdict (route, family, violations, timing),
+  read by the recorder.
+- ``flow.metadata[FAULT]``: the fault planned for the flow (scenario, step, what to enact),
+  set by the fault injector or the replayer, read by the validator, the recorder and the
+  fault enactor.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mitmproxy import http
+
+from vstape.recording.interaction import Exchange
+
+VERDICT = "vstape"
+FAULT = "vstape_fault"
+
+
+def fault_of(flow: http.HTTPFlow) -> dict[str, Any]:
+    """The fault planned for ``flow`` (``{}`` when none is)."""
+    planned: dict[str, Any] = flow.metadata.get(FAULT) or {}
+    return planned
+
+
+def exchange_of(
+    flow: http.HTTPFlow, duration_ms: float | None = None, pretty_url: bool = False
+) -> Exchange:
+    """The flow as vstape's Exchange record (bodies decoded; the flow is not changed)."""
+    request, response = flow.request, flow.response
+    assert response is not None
+    return Exchange(
+        method=request.method,
+        url=request.pretty_url if pretty_url else request.url,
+        request_headers=list(request.headers.items()),
+        request_body=request.get_content(strict=False) or b"",
+        status=response.status_code,
+        reason=response.reason or "",
+        response_headers=list(response.headers.items()),
+        response_body=response.get_content(strict=False) or b"",
+        duration_ms=duration_ms,
+    )
