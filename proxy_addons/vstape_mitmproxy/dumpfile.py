@@ -45,8 +45,8 @@ from vstape.interop.capture import (
     sniff,
 )
 from vstape.recording.redact import scrub_text
-from vstape_mitmproxy.faults import META as FAULT_META
-from vstape_mitmproxy.validator import exchange_of
+from vstape_mitmproxy._flow import FAULT as FAULT_META
+from vstape_mitmproxy._flow import exchange_of
 
 __all__ = ["read", "read_any"]
 

@@ -28,6 +28,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 from vstape.cassettes.io import write_atomic
@@ -39,6 +40,10 @@ from vstape.interop.commit import ImportWriteError
 from vstape.recording import target as record_target
 from vstape.recording.interaction import RecordPolicy
 from vstape.recording.redact import RedactionPolicy
+from vstape.reports import json as json_report
+from vstape.reports import junit as junit_report
+from vstape.reports import text as text_report
+from vstape.reports.run import RunReport
 
 PREFIX = "vstape import"
 
@@ -206,7 +211,7 @@ def run(args: argparse.Namespace) -> int:
                 shown = "; ".join(item.errors + item.warnings)
                 where = f"{item.source}: {nouns[item.source]} {item.index}"
                 print(f"{PREFIX}: {where}: {item.route or 'unknown_route'}: {shown}")
-        print(planned.report.table(), flush=True)
+        print(text_report.run(planned.report), flush=True)
         for cassette in written:
             before = f" (after the {cassette.kept} already there)" if cassette.kept else ""
             print(f"{PREFIX}: {cassette.added} interactions -> {cassette.path}{before}")
@@ -215,13 +220,14 @@ def run(args: argparse.Namespace) -> int:
         f"{PREFIX}: {len(planned.imported)} interactions ({verdicts}) from "
         f"{len(captures)} sources -> {len(written)} cassettes"
     )
-    for option, path, render in (
-        ("--report-json", args.report_json, planned.report.to_json),
-        ("--junit", args.junit, planned.report.to_junit),
-    ):
+    writers: tuple[tuple[str, str, Callable[[RunReport], bytes]], ...] = (
+        ("--report-json", args.report_json, json_report.run),
+        ("--junit", args.junit, junit_report.run),
+    )
+    for option, path, render in writers:
         if path:
             try:
-                write_atomic(path, render())
+                write_atomic(path, render(planned.report))
             except OSError as err:
                 return _fail(f"cannot write {option} {path}: {err}")
     return 0

@@ -14,6 +14,8 @@ from tests.unit.interop import har_factory as make
 from vstape.cassettes.io import dumps
 from vstape.cassettes.model import Cassette
 from vstape.interop import har, importer
+from vstape.reports import json as json_report
+from vstape.reports import junit as junit_report
 from vstape.reports.run import RunReport
 
 SECRETS = {
@@ -168,5 +170,10 @@ def test_property_no_secret_survives_an_import(
     for item in imported:
         report.add(item.route or "unknown_route", 200, item.errors, item.warnings)
     cassette = Cassette([item.interaction for item in imported])
-    written = dumps(cassette) + dumps(cassette, fmt="json") + report.to_json() + report.to_junit()
+    written = (
+        dumps(cassette)
+        + dumps(cassette, fmt="json")
+        + json_report.run(report)
+        + junit_report.run(report)
+    )
     assert len(imported) == 1 and secret.encode() not in written
