@@ -7,25 +7,14 @@ import datetime as dt
 import msgspec
 from vcr.serializers import yamlserializer
 
+from tests import factories as f
 from vstape.cassettes.io import dumps, loads
 from vstape.cassettes.model import Cassette
 from vstape.recording.interaction import Exchange, RecordPolicy, to_interaction
 from vstape.recording.redact import RedactionPolicy
 
 NOW = dt.datetime(2026, 1, 2, 3, 4, 5, tzinfo=dt.UTC)
-STORE = {
-    "id": "vs_abc",
-    "object": "vector_store",
-    "created_at": 1700000000,
-    "name": "handbook",
-    "usage_bytes": 0,
-    "file_counts": {"in_progress": 0, "completed": 0, "failed": 0, "cancelled": 0, "total": 0},
-    "status": "completed",
-    "expires_after": None,
-    "expires_at": None,
-    "last_active_at": 1700000000,
-    "metadata": {"owner": "alice"},
-}
+STORE = f.vector_store(id="vs_abc", name="handbook", metadata={"owner": "alice"})
 
 
 def _exchange(**changes: object) -> Exchange:
