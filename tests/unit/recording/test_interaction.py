@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import msgspec
 from vcr.serializers import yamlserializer
@@ -10,6 +11,7 @@ from vcr.serializers import yamlserializer
 from tests import factories as f
 from vstape.cassettes.io import dumps, loads
 from vstape.cassettes.model import Cassette
+from vstape.http import Request, Response
 from vstape.recording.interaction import Exchange, RecordPolicy, to_interaction
 from vstape.recording.redact import RedactionPolicy
 
@@ -17,20 +19,21 @@ NOW = dt.datetime(2026, 1, 2, 3, 4, 5, tzinfo=dt.UTC)
 STORE = f.vector_store(id="vs_abc", name="handbook", metadata={"owner": "alice"})
 
 
-def _exchange(**changes: object) -> Exchange:
-    base = Exchange(
-        method="POST",
-        url="http://127.0.0.1:8080/v1/vector_stores",
-        request_headers=[
+def _exchange(**changes: Any) -> Exchange:
+    """The base exchange with any of its wire fields changed (``request_body=``, ``status=``...)."""
+    wire: dict[str, Any] = {
+        "method": "POST",
+        "url": "http://127.0.0.1:8080/v1/vector_stores",
+        "request_headers": [
             ("Authorization", "Bearer sk-live-SECRET0123456789"),
             ("Content-Type", "application/json"),
             ("User-Agent", "OpenAI/Python 3.57"),
             ("X-Stainless-OS", "Linux"),
         ],
-        request_body=b'{"name":"handbook","metadata":{"owner":"alice"}}',
-        status=200,
-        reason="OK",
-        response_headers=[
+        "request_body": b'{"name":"handbook","metadata":{"owner":"alice"}}',
+        "status": 200,
+        "reason": "OK",
+        "response_headers": [
             ("Content-Type", "application/json"),
             ("x-request-id", "req_1"),
             ("openai-processing-ms", "12"),
@@ -38,11 +41,16 @@ def _exchange(**changes: object) -> Exchange:
             ("Content-Encoding", "gzip"),
             ("Set-Cookie", "__cf_bm=SECRETcookie; path=/"),
         ],
-        response_body=msgspec.json.encode(STORE),
+        "response_body": msgspec.json.encode(STORE),
+    }
+    wire.update(changes)
+    return Exchange(
+        Request(wire["method"], wire["url"], wire["request_headers"], wire["request_body"]),
+        Response.as_received(
+            wire["status"], wire["response_headers"], wire["response_body"], wire["reason"]
+        ),
         duration_ms=12.345,
     )
-    fields = {f: getattr(base, f) for f in base.__dataclass_fields__}
-    return Exchange(**{**fields, **changes})  # type: ignore[arg-type]
 
 
 def test_valid_exchange_is_normalized_redacted_and_judged_ok() -> None:
