@@ -50,6 +50,7 @@ def make_suite(folder: Path) -> None:
     from vstape.cassettes.model import Cassette
     from vstape.emulator import Emulator
     from vstape.emulator.transport import EmulatorTransport
+    from vstape.http import Request, Response
     from vstape.recording.interaction import Exchange, RecordPolicy, to_interaction
 
     interactions = []
@@ -62,14 +63,15 @@ def make_suite(folder: Path) -> None:
             interactions.append(
                 to_interaction(
                     Exchange(
-                        request.method,
-                        str(request.url),
-                        list(request.headers.items()),
-                        body,
-                        response.status_code,
-                        response.reason_phrase,
-                        list(response.headers.items()),
-                        response.read(),
+                        Request(
+                            request.method, str(request.url), list(request.headers.items()), body
+                        ),
+                        Response.as_received(
+                            response.status_code,
+                            list(response.headers.items()),
+                            response.read(),
+                            response.reason_phrase,
+                        ),
                     ),
                     RecordPolicy(),
                 )

@@ -20,6 +20,7 @@ import argparse
 
 from msgspec import UNSET
 
+from vstape import http
 from vstape.api.routes import match
 from vstape.cassettes.model import Interaction
 from vstape.cli import _findings_command as findings_cli
@@ -53,14 +54,18 @@ def _exchange(item: Interaction) -> Exchange:
     request, response = item.request, item.response
     body = request.body.encode() if isinstance(request.body, str) else (request.body or b"")
     return Exchange(
-        method=request.method,
-        url=request.uri,
-        request_headers=[(k, v) for k, values in request.headers.items() for v in values],
-        request_body=body,
-        status=response.status.code,
-        reason=response.status.message,
-        response_headers=[(k, v) for k, values in response.headers.items() for v in values],
-        response_body=response.body.bytes,
+        http.Request(
+            request.method,
+            request.uri,
+            [(k, v) for k, values in request.headers.items() for v in values],
+            body,
+        ),
+        http.Response.as_received(
+            response.status.code,
+            [(k, v) for k, values in response.headers.items() for v in values],
+            response.body.bytes,
+            response.status.message,
+        ),
     )
 
 
