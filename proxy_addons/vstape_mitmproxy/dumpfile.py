@@ -3,7 +3,7 @@
 The flows are read by mitmproxy's own reader (``mitmproxy.io.FlowReader``, which also
 migrates dumps of older mitmproxy versions), one at a time, and each HTTP flow of the
 API becomes the same Exchange the recording proxy builds from a live flow
-(:func:`vstape_mitmproxy.validator.exchange_of`: bodies decoded, the flow unchanged), so
+(:func:`vstape_mitmproxy._flow.exchange_of`: bodies decoded, the flow unchanged), so
 an import and a recording write the same interaction for the same traffic.
 
 Skipped, each said why: flows outside ``/v1/vector_stores`` and ``/v1/files``, flows

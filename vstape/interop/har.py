@@ -40,7 +40,7 @@ import msgspec
 
 from vstape.api.routes import is_known_family
 from vstape.cassettes.binary import is_utf8
-from vstape.http import header, path_of
+from vstape.http import Request, Response, header, path_of
 from vstape.interop import har_file
 from vstape.interop import har_model as model
 from vstape.interop.capture import (
@@ -213,14 +213,18 @@ class _Entry:
         assert request_body is not None and response_body is not None
         duration = self.entry.time if mark is None else mark.duration_ms
         exchange = Exchange(
-            method=request.method,
-            url=self.text(request.url, "request.url"),
-            request_headers=request_headers,
-            request_body=request_body,
-            status=response.status,
-            reason=self.text(response.statusText, "response.statusText"),
-            response_headers=response_headers,
-            response_body=response_body,
+            Request(
+                request.method,
+                self.text(request.url, "request.url"),
+                request_headers,
+                request_body,
+            ),
+            Response.as_received(
+                response.status,
+                response_headers,
+                response_body,
+                self.text(response.statusText, "response.statusText"),
+            ),
             duration_ms=duration if duration is not None and duration >= 0 else None,
         )
         return Taken(

@@ -110,19 +110,19 @@ def _target(url: str) -> str:
 
 def _violations(taken: Taken, strict: bool) -> tuple[list[Violation], bool]:
     """What the recording proxy's validator finds for this exchange (same calls, same order)."""
-    exchange = taken.exchange
-    path = _target(exchange.url)
+    request, response = taken.exchange.request, taken.exchange.response
+    path = _target(request.url)
     found = validate_request(
-        exchange.method, path, dict(exchange.request_headers), exchange.request_body, strict=strict
+        request.method, path, dict(request.headers), request.body, strict=strict
     )
     broken = breaks_body(taken.fault)
     if not broken:
         found += validate_response(
-            exchange.method,
+            request.method,
             path,
-            exchange.status,
-            dict(exchange.response_headers),
-            exchange.response_body,
+            response.status,
+            dict(response.headers),
+            response.body,
             strict=strict,
         )
     return found, broken
@@ -142,7 +142,7 @@ def convert(capture: Capture, policy: RecordPolicy | None = None) -> list[Import
         assert isinstance(meta, InteractionMeta)
         interaction.vstape = msgspec.structs.replace(meta, recorded_at=taken.recorded_at)
         lines = violation_lines(taken.exchange, found, policy)
-        route = match(taken.exchange.method, _target(taken.exchange.url))
+        route = match(taken.exchange.request.method, _target(taken.exchange.request.url))
         out.append(
             Imported(
                 source=capture.source,

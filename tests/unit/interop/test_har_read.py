@@ -61,7 +61,7 @@ def test_text_base64_and_compressed_bodies(tmp_path: Path) -> None:
         tmp_path,
         make.entry(content={"size": 5, "mimeType": "text/plain", "text": "café"}),
     )
-    assert text.exchange.response_body == "café".encode()
+    assert text.exchange.response.body == "café".encode()
     latin = _only(
         tmp_path,
         make.entry(
@@ -69,7 +69,7 @@ def test_text_base64_and_compressed_bodies(tmp_path: Path) -> None:
             content={"size": 4, "mimeType": "text/plain", "text": "café"},
         ),
     )
-    assert latin.exchange.response_body == "café".encode("latin-1")
+    assert latin.exchange.response.body == "café".encode("latin-1")
     raw = bytes(range(256))
     binary = _only(
         tmp_path,
@@ -77,7 +77,7 @@ def test_text_base64_and_compressed_bodies(tmp_path: Path) -> None:
             content={"size": 256, "text": base64.b64encode(raw).decode(), "encoding": "base64"}
         ),
     )
-    assert binary.exchange.response_body == raw
+    assert binary.exchange.response.body == raw
     body = json.dumps(make.STORE).encode()
     packed = base64.b64encode(gzip.compress(body)).decode()
     gzipped = _only(
@@ -87,7 +87,7 @@ def test_text_base64_and_compressed_bodies(tmp_path: Path) -> None:
             content={"size": 1, "text": packed, "encoding": "base64"},
         ),
     )
-    assert gzipped.exchange.response_body == body
+    assert gzipped.exchange.response.body == body
     decoded = _only(  # HAR 1.2: text is decoded even when the header names gzip
         tmp_path,
         make.entry(
@@ -95,7 +95,7 @@ def test_text_base64_and_compressed_bodies(tmp_path: Path) -> None:
             content={"size": 1, "text": body.decode()},
         ),
     )
-    assert decoded.exchange.response_body == body
+    assert decoded.exchange.response.body == body
 
 
 def test_request_bodies_text_base64_params_and_multipart(tmp_path: Path) -> None:
@@ -109,27 +109,27 @@ def test_request_bodies_text_base64_params_and_multipart(tmp_path: Path) -> None
     posted = {"mimeType": "multipart/form-data; boundary=b1", "text": multipart}
     url = "https://api.openai.com/v1/files"
     browser = _only(tmp_path, make.entry(url, "POST", request_headers=headers, post=posted))
-    assert browser.exchange.request_body == multipart.encode("utf-8")
+    assert browser.exchange.request.body == multipart.encode("utf-8")
     # mitmproxy's HAR export decodes a multipart body as Latin-1: it goes back the same way
     wire = multipart.encode("utf-8")
     mitm = {"mimeType": "multipart/form-data; boundary=b1", "text": wire.decode("latin-1")}
     exported = _only(
         tmp_path, make.entry(url, "POST", request_headers=headers, post=mitm), creator="mitmproxy"
     )
-    assert exported.exchange.request_body == wire
+    assert exported.exchange.request.body == wire
     raw = b"\x00\xffbinary"
     for field in (
         {"text": base64.b64encode(raw).decode(), "encoding": "base64"},
         {"_textBase64": base64.b64encode(raw).decode()},
     ):
         binary = _only(tmp_path, make.entry(url, "POST", request_headers=headers, post=field))
-        assert binary.exchange.request_body == raw
+        assert binary.exchange.request.body == raw
     form = {
         "mimeType": "application/x-www-form-urlencoded",
         "params": [{"name": "a", "value": "1 2"}, {"name": "b", "value": "é"}],
     }
     params = _only(tmp_path, make.entry(url, "POST", post=form))
-    assert params.exchange.request_body == b"a=1+2&b=%C3%A9"
+    assert params.exchange.request.body == b"a=1+2&b=%C3%A9"
 
 
 def test_headers_pairs_pseudo_headers_time_and_duration(tmp_path: Path) -> None:
@@ -145,7 +145,7 @@ def test_headers_pairs_pseudo_headers_time_and_duration(tmp_path: Path) -> None:
             ],
         ),
     )
-    assert taken.exchange.request_headers == [
+    assert taken.exchange.request.headers == [
         ("Accept", "application/json"),
         ("OpenAI-Beta", "assistants=v2"),
     ]
@@ -165,7 +165,7 @@ def test_bodies_the_tool_did_not_save_are_skipped_with_the_fix(tmp_path: Path) -
     assert "response body is not in the HAR" in capture.skipped[0].detail
     assert "request body is not in the HAR" in capture.skipped[1].detail
     empty = _only(tmp_path, make.entry(content={"size": 0, "mimeType": "x-unknown"}))
-    assert empty.exchange.response_body == b""
+    assert empty.exchange.response.body == b""
 
 
 def test_a_bom_and_a_file_named_anything(tmp_path: Path) -> None:
