@@ -1,0 +1,421 @@
+"""``vstape drift spec``: vstape's route table and schemas against an OpenAPI document.
+
+For each route of :mod:`vstape.api.routes` the operation with the same method and path
+template is looked up under ``paths``; then its request body (JSON, or the upload form
+minus its ``file`` part, which :mod:`vstape.validation.forms` reads), its query
+parameters, its path parameters, its ``200`` response, its error responses (each an
+``ErrorResponse``, at a status the failure catalog knows) and their headers are compared
+with vstape's (:mod:`vstape.drift.compare`). Operations under ``/vector_stores`` and
+``/files`` that no route has are reported, and routes the spec no longer has.
+
+A difference met on several routes (the vector store object is the answer of five) is
+reported once, at the spec pointer where it is declared, with every route it touches.
+:mod:`vstape.drift.known` marks the documented ones.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import msgspec
+import yaml
+
+from vstape.api.routes import ROUTES, Route
+from vstape.api.schemas import ErrorResponse
+from vstape.drift import known as known_differences
+from vstape.drift import our_shapes
+from vstape.drift.compare import Difference, compare, render_types
+from vstape.drift.model import Drift, DriftReport
+from vstape.drift.shape import Shape
+from vstape.drift.spec_shapes import SpecError, SpecShapes, escape
+from vstape.faults.catalog import CATALOG
+
+__all__ = ["SpecError", "compare_document", "load_spec", "run"]
+
+METHODS = ("get", "post", "put", "patch", "delete")
+FAMILIES = ("/vector_stores", "/files")
+ERROR_STATUSES = frozenset(str(s.status) for s in CATALOG if s.status and s.status >= 400)
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def load_spec(path: str | Path) -> dict[str, Any]:
+    """The OpenAPI document at ``path`` (YAML or JSON); a :class:`SpecError` says why not."""
+    where = Path(path)
+    try:
+        data = where.read_bytes()
+    except OSError as err:
+        raise SpecError(f"{where}: cannot read the spec: {err.strerror or err}") from None
+    try:
+        document = yaml.load(data, Loader=_Loader)
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        line = f":{mark.line + 1}" if mark is not None else ""
+        problem = getattr(err, "problem", None) or str(err).splitlines()[0]
+        raise SpecError(f"{where}{line}: not YAML or JSON: {problem}") from None
+    except RecursionError:
+        raise SpecError(f"{where}: nested too deeply to read") from None
+    if not isinstance(document, dict) or not isinstance(document.get("paths"), dict):
+        raise SpecError(
+            f"{where}: not an OpenAPI document (no top-level `paths` mapping); pass the "
+            "OpenAI spec, e.g. openai-openapi.yaml from github.com/openai/openai-openapi"
+        )
+    return document
+
+
+def _in_family(template: str) -> bool:
+    return any(template == f or template.startswith(f + "/") for f in FAMILIES)
+
+
+def _operations(document: dict[str, Any]) -> dict[tuple[str, str], tuple[str, dict[str, Any]]]:
+    """``(METHOD, template) -> (pointer, operation)`` for the vector-store and files paths."""
+    out: dict[tuple[str, str], tuple[str, dict[str, Any]]] = {}
+    for template, item in document["paths"].items():
+        if not isinstance(template, str) or not _in_family(template) or not isinstance(item, dict):
+            continue
+        for method in METHODS:
+            operation = item.get(method)
+            if isinstance(operation, dict):
+                pointer = f"/paths/{escape(template)}/{method}"
+                out[(method.upper(), _canonical(template))] = (pointer, operation)
+    return out
+
+
+def _canonical(template: str) -> str:
+    """Path parameters renamed by position, so that a renamed parameter still pairs."""
+    return re.sub(r"\{[^}]*\}", "{}", template)
+
+
+class _Comparer:
+    """One run over one document: the differences, keyed by where they are declared."""
+
+    def __init__(self, document: dict[str, Any], file: str, lines: _Lines) -> None:
+        self.shapes = SpecShapes(document)
+        self.file = file
+        self.lines = lines
+        self.found: dict[tuple[str, str, str, str], Drift] = {}
+
+    def add(self, route: Route | None, diff: Difference, prefix: str = "") -> None:
+        path = " ".join(p for p in (prefix, diff.path) if p)
+        key = (diff.pointer, diff.kind, repr(diff.ours), repr(diff.theirs))
+        name = route.name if route else None
+        old = self.found.get(key)
+        if old is not None:
+            if name and name not in old.routes:
+                self.found[key] = msgspec.structs.replace(old, routes=(*old.routes, name))
+            return
+        self.found[key] = Drift(
+            check="spec",
+            kind=diff.kind,
+            message=diff.message,
+            route=name,
+            path=path,
+            where="#" + diff.pointer,
+            file=self.file,
+            line=self.lines.of(diff.pointer),
+            ours=_plain(diff.ours),
+            theirs=_plain(diff.theirs),
+            routes=(name,) if name else (),
+        )
+
+    def shape(self, node: Any, pointer: str) -> Shape:
+        return self.shapes.shape(node, pointer)
+
+    def body(self, route: Route, pointer: str, operation: dict[str, Any]) -> None:
+        request, where = self.shapes.resolve(operation.get("requestBody"), f"{pointer}/requestBody")
+        media = "multipart/form-data" if route.multipart else "application/json"
+        if not isinstance(request, dict):
+            if route.body is not None:
+                self.simple(
+                    route,
+                    "property_removed",
+                    "requestBody",
+                    where,
+                    "a body",
+                    None,
+                    "vstape reads a request body; the spec declares none",
+                )
+            return
+        content = request.get("content") or {}
+        schema = (content.get(media) or {}).get("schema")
+        if route.body is None:
+            self.simple(
+                route,
+                "property_added",
+                "requestBody",
+                where,
+                None,
+                sorted(content),
+                f"the spec declares a request body ({', '.join(sorted(content))})",
+            )
+            return
+        if schema is None:
+            self.simple(
+                route,
+                "header_changed",
+                "requestBody",
+                f"{where}/content",
+                media,
+                sorted(content),
+                f"the spec's request body is not {media}",
+            )
+            return
+        theirs = self.shape(schema, f"{where}/content/{escape(media)}/schema")
+        if route.multipart:  # the file part is checked by validation.forms
+            properties = {k: v for k, v in theirs.properties.items() if k != "file"}
+            theirs = replace(theirs, properties=properties, required=theirs.required - {"file"})
+        for diff in compare(theirs, our_shapes.of(route.body)):
+            self.add(route, diff, "request")
+        spec_required = request.get("required") is True
+        ours_required = _body_required(route.body)
+        if spec_required != ours_required:
+            self.simple(
+                route,
+                "required_added" if spec_required else "required_removed",
+                "requestBody",
+                where,
+                ours_required,
+                spec_required,
+                "the spec requires a request body; vstape reads an empty one as {}"
+                if spec_required
+                else "vstape requires a request body; the spec does not",
+            )
+
+    def query(self, route: Route, pointer: str, operation: dict[str, Any]) -> None:
+        theirs = Shape(types={"object"}, pointer=f"{pointer}/parameters")
+        path_names: list[str] = []
+        for index, raw in enumerate(operation.get("parameters") or []):
+            param, where = self.shapes.resolve(raw, f"{pointer}/parameters/{index}")
+            if not isinstance(param, dict):
+                continue
+            name = str(param.get("name"))
+            if param.get("in") == "path":
+                path_names.append(name)
+            elif param.get("in") == "query":
+                theirs.properties[name] = self.shape(param.get("schema"), f"{where}/schema")
+                if param.get("required") is True:
+                    theirs.required.add(name)
+        ours = our_shapes.of(route.query) if route.query is not None else Shape(types={"object"})
+        for diff in compare(theirs, ours):
+            name = diff.path.removeprefix("$").removeprefix(".")
+            plain = Difference(diff.kind, "", diff.pointer, diff.ours, diff.theirs, diff.message)
+            self.add(route, plain, f"query.{name}" if name else "query")
+        if path_names != list(route.params):
+            self.simple(
+                route,
+                "parameter_changed",
+                "path",
+                f"{pointer}/parameters",
+                list(route.params),
+                path_names,
+                f"path parameters: vstape {list(route.params)}, the spec {path_names}",
+            )
+
+    def responses(self, route: Route, pointer: str, operation: dict[str, Any]) -> None:
+        responses = operation.get("responses") or {}
+        if "200" not in responses:
+            self.simple(
+                route,
+                "response_removed",
+                "status 200",
+                f"{pointer}/responses",
+                200,
+                sorted(map(str, responses)),
+                "the spec no longer documents a 200 answer",
+            )
+        for code, raw in responses.items():
+            code = str(code)
+            response, where = self.shapes.resolve(raw, f"{pointer}/responses/{escape(code)}")
+            if not isinstance(response, dict):
+                continue
+            expected: Any = None
+            if code == "200":
+                expected = route.response
+            elif code in ERROR_STATUSES or code in ("default", "4XX", "5XX"):
+                expected = ErrorResponse
+            else:
+                self.simple(
+                    route,
+                    "response_added",
+                    f"status {code}",
+                    where,
+                    None,
+                    code,
+                    f"the spec documents a {code} answer vstape does not model",
+                )
+            content = response.get("content") or {}
+            schema = (content.get("application/json") or {}).get("schema")
+            if expected is not None and schema is not None:
+                theirs = self.shape(schema, f"{where}/content/application~1json/schema")
+                for diff in compare(theirs, our_shapes.of(expected)):
+                    self.add(route, diff, f"response {code}")
+            elif expected is not None and content:
+                self.simple(
+                    route,
+                    "header_changed",
+                    f"response {code} content-type",
+                    where,
+                    "application/json",
+                    sorted(content),
+                    f"the {code} answer is not JSON in the spec: {sorted(content)}",
+                )
+            self.headers(route, code, response.get("headers") or {}, where)
+
+    def headers(self, route: Route, code: str, headers: dict[str, Any], where: str) -> None:
+        ours = our_shapes.HEADERS.get(code, {})
+        spec_names = {str(n).lower(): n for n in headers}
+        for lower, name in spec_names.items():
+            header, at = self.shapes.resolve(headers[name], f"{where}/headers/{escape(str(name))}")
+            path = f"response {code} header.{lower}"
+            if lower not in ours:
+                self.simple(
+                    route,
+                    "header_added",
+                    path,
+                    at,
+                    None,
+                    str(name),
+                    f"the spec documents the header {name} on a {code}",
+                )
+                continue
+            schema = header.get("schema") if isinstance(header, dict) else None
+            theirs = self.shape(schema, f"{at}/schema")
+            for diff in compare(theirs, ours[lower]):
+                self.add(route, diff, path)
+        for lower in ours:
+            if lower not in spec_names:
+                self.simple(
+                    route,
+                    "header_removed",
+                    f"response {code} header.{lower}",
+                    f"{where}/headers",
+                    lower,
+                    None,
+                    f"the spec no longer documents {lower} on a {code}",
+                )
+
+    def simple(
+        self,
+        route: Route | None,
+        kind: str,
+        path: str,
+        pointer: str,
+        ours: Any,
+        theirs: Any,
+        message: str,
+    ) -> None:
+        self.add(route, Difference(kind, "", pointer, ours, theirs, message), path)
+
+
+def _body_required(body: Any) -> bool:
+    """Whether vstape refuses an empty body (it reads one as ``{}``)."""
+    try:
+        msgspec.json.decode(b"{}", type=body)
+    except (msgspec.ValidationError, ValueError):
+        return True
+    return False
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, set):
+        return sorted(value, key=repr)
+    return value
+
+
+class _Lines:
+    """The line of a spec pointer in the file's text (its component, path or operation)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.cache: dict[str, int] = {}
+
+    def of(self, pointer: str) -> int:
+        parts = [p.replace("~1", "/").replace("~0", "~") for p in pointer.split("/")[1:]]
+        if len(parts) < 2 or parts[0] not in ("components", "paths"):
+            return 1
+        depth = 3 if parts[0] == "components" else 2
+        key = "/".join(parts[:depth])
+        if key not in self.cache:
+            self.cache[key] = self._find(parts[:depth])
+        return self.cache[key]
+
+    def _find(self, parts: list[str]) -> int:
+        start = 0
+        for indent, part in enumerate(parts):
+            quoted = re.escape(part)
+            pattern = rf"^{' ' * (2 * indent)}(?:{quoted}|\"{quoted}\"|'{quoted}'):"
+            found = re.compile(pattern, re.M).search(self.text, start)
+            if found is None:
+                return 1
+            start = found.start()
+        return self.text.count("\n", 0, start) + 1
+
+
+def compare_document(document: dict[str, Any], file: str = "", text: str = "") -> list[Drift]:
+    """Every difference between the document and vstape's routes and schemas, known marked."""
+    comparer = _Comparer(document, file, _Lines(text))
+    operations = _operations(document)
+    ours = {(r.method, _canonical(r.template)): r for r in ROUTES}
+    for route in ROUTES:
+        found = operations.get((route.method, _canonical(route.template)))
+        if found is None:
+            comparer.simple(
+                route,
+                "operation_removed",
+                f"{route.method} {route.template}",
+                f"/paths/{escape(route.template)}",
+                route.name,
+                None,
+                f"{route.method} {route.template} is not in the spec",
+            )
+            continue
+        pointer, operation = found
+        comparer.body(route, pointer, operation)
+        comparer.query(route, pointer, operation)
+        comparer.responses(route, pointer, operation)
+    for (method, _), (pointer, operation) in operations.items():
+        if (method, _) not in ours:
+            template = pointer.split("/")[2].replace("~1", "/").replace("~0", "~")
+            name = str(operation.get("operationId") or f"{method} {template}")
+            comparer.simple(
+                None,
+                "operation_added",
+                f"{method} {template}",
+                pointer,
+                None,
+                name,
+                f"new operation {method} {template} ({name})",
+            )
+    return [known_differences.mark(d) for d in comparer.found.values()]
+
+
+def run(path: str | Path) -> DriftReport:
+    """Read the spec at ``path`` once, compare, and say how long it took."""
+    started = time.perf_counter()
+    document = load_spec(path)
+    read = time.perf_counter() - started
+    try:
+        text = Path(path).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        text = ""
+    items = compare_document(document, str(path), text)
+    total = time.perf_counter() - started
+    version = (
+        document.get("info", {}).get("version", "?")
+        if isinstance(document.get("info"), dict)
+        else "?"
+    )
+    report = DriftReport(checks=["spec"], items=items, inputs={"spec": [str(path)]})
+    report.notes.append(
+        f"spec {path} (version {version}, OpenAPI {document.get('openapi', '?')}): "
+        f"read in {read:.2f}s, compared in {total - read:.2f}s"
+    )
+    return report
+
+
+__all__ += ["render_types"]
