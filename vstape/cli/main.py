@@ -31,6 +31,7 @@ COMMANDS: dict[str, str] = {
     "lint": "find secrets and unreplayable interactions in cassettes",
     "coverage": "which routes x statuses x scenarios a set of cassettes exercises",
     "diff": "compare two cassettes or cassette folders, interaction by interaction",
+    "drift": "catch API drift: schemas vs an OpenAPI spec, cassettes vs schemas, live vs cassettes",
     "cassettes": "regenerate or check the shipped cassettes; normalize any cassettes",
     "faults": "print the failure catalog (what each scenario sends, what the SDK raises)",
     "where": "print where the shipped cassettes, the mitmproxy addon script and the docs are",

@@ -42,8 +42,8 @@ ERROR_STATUSES = frozenset(str(s.status) for s in CATALOG if s.status and s.stat
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def load_spec(path: str | Path) -> dict[str, Any]:
-    """The OpenAPI document at ``path`` (YAML or JSON); a :class:`SpecError` says why not."""
+def load_spec(path: str | Path) -> tuple[dict[str, Any], str]:
+    """The OpenAPI document at ``path`` (YAML or JSON) and its text; else a :class:`SpecError`."""
     where = Path(path)
     try:
         data = where.read_bytes()
@@ -63,7 +63,7 @@ def load_spec(path: str | Path) -> dict[str, Any]:
             f"{where}: not an OpenAPI document (no top-level `paths` mapping); pass the "
             "OpenAI spec, e.g. openai-openapi.yaml from github.com/openai/openai-openapi"
         )
-    return document
+    return document, data.decode("utf-8", "replace")
 
 
 def _in_family(template: str) -> bool:
@@ -397,12 +397,8 @@ def compare_document(document: dict[str, Any], file: str = "", text: str = "") -
 def run(path: str | Path) -> DriftReport:
     """Read the spec at ``path`` once, compare, and say how long it took."""
     started = time.perf_counter()
-    document = load_spec(path)
+    document, text = load_spec(path)
     read = time.perf_counter() - started
-    try:
-        text = Path(path).read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        text = ""
     items = compare_document(document, str(path), text)
     total = time.perf_counter() - started
     version = (
