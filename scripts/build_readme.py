@@ -25,6 +25,7 @@ ORDER = [
     "faults.md",
     "replay-server.md",
     "ci.md",
+    "drift.md",
     "reviewing.md",
     "schemas.md",
     "performance.md",

@@ -151,7 +151,9 @@ def _live(args: argparse.Namespace, cassettes: list[object]) -> DriftReport | in
             mark = "*" if entry["mutating"] else " "
             print(f"  {mark} {entry['count']:>5}  {entry['method']:<6} {name}")
         if plan["skipped"]:
-            print(f"  {plan['skipped']} interactions are not the vector-store/files API: not sent")
+            print(
+                f"  {plan['skipped']} interactions not sent: other APIs, or faults vstape injected"
+            )
         print("Objects the cassettes create and do not delete are deleted afterwards.")
         return 0
     key = os.environ.get(args.api_key_env, "")

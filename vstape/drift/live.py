@@ -6,7 +6,7 @@ hands out an id at an id position of its route (:mod:`vstape.recording.positions
 the recording has another, the recorded id is replaced by the live one, as a whole
 token, in every later path, query and JSON body of that cassette. Each cassette is its
 own scope (it creates what it uses). Interactions that are not the vector-store or files
-API are not sent.
+API, and answers vstape's fault injection made up (``vstape.fault`` set), are not sent.
 
 Safe by default: :func:`plan` says what would be sent (count per route, mutating
 requests marked) and nothing is; :func:`run` sends, then deletes what it created and
@@ -26,6 +26,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import msgspec
+from msgspec import UNSET
 
 from vstape import __version__
 from vstape.api.routes import Route, api_path, match
@@ -72,6 +73,9 @@ class _Scope:
 
 
 def _route(item: Interaction) -> Route | None:
+    """The route to re-send ``item`` on; None for other traffic and for injected faults."""
+    if item.vstape is not UNSET and item.vstape.fault:
+        return None  # vstape made this answer up (fault injection): the API never sent it
     found = match(item.request.method, path_of(item.request.uri))
     return found.route if found else None
 

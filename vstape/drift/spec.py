@@ -99,7 +99,8 @@ class _Comparer:
         self.found: dict[tuple[str, str, str, str], Drift] = {}
 
     def add(self, route: Route | None, diff: Difference, prefix: str = "") -> None:
-        path = " ".join(p for p in (prefix, diff.path) if p)
+        body_path = "" if prefix and diff.path == "$" else diff.path  # the root: the prefix says it
+        path = " ".join(p for p in (prefix, body_path) if p)
         key = (diff.pointer, diff.kind, repr(diff.ours), repr(diff.theirs))
         name = route.name if route else None
         old = self.found.get(key)
