@@ -126,8 +126,8 @@ def _print(report: DriftReport, args: argparse.Namespace) -> int:
         sys.stdout.write(render.as_markdown(report))
     else:
         sys.stdout.write(render.as_text(report, every_known=args.list_known))
-        for item in report.unusable:
-            print(f"vstape drift: {item.message}", file=sys.stderr)
+    for item in report.unusable:  # on stderr whatever the format: a CI log shows it
+        print(f"vstape drift: {item.message}", file=sys.stderr)
     return report.exit_code()
 
 
@@ -184,15 +184,10 @@ def run(args: argparse.Namespace) -> int:
     if not args.paths:
         return _fail("no cassettes given: name cassette files or folders")
     cassettes, problems = load_cassettes(args.paths)
-    if problems and not cassettes:
-        for item in problems:
-            print(f"vstape drift: {item.message}", file=sys.stderr)
-        return 2
-    loaded = DriftReport(checks=[], items=problems)
+    reports.append(DriftReport(checks=[], items=problems))
     if args.check == "all":
         reports.append(check_cassettes(cassettes))
-    reports.append(loaded)
-    if args.upstream:
+    if args.upstream and cassettes and not problems:  # nothing is sent on unusable input
         live_report = _live(args, list(cassettes))
         if isinstance(live_report, int):
             return live_report

@@ -119,6 +119,7 @@ def _plain(item: Drift) -> dict[str, Any]:
     for key in ("message", "path", "where"):
         if isinstance(data.get(key), str):
             data[key] = safe_text(data[key])
+    data["known"], data["reason"] = item.known, item.reason  # null when not known: always there
     data["drift"] = item.known is None and item.kind != "unusable"
     return data
 
@@ -140,8 +141,9 @@ def as_markdown(report: DriftReport) -> str:
         if drift:
             body += ["| kind | route | path | what | where |", "|---|---|---|---|---|"]
             for item in drift:
+                also = f" (+{len(item.routes) - 1})" if len(item.routes) > 1 else ""
                 row = (
-                    f"| {item.kind} | {_cell(item.route or '-')} | `{_cell(item.path)}` | "
+                    f"| {item.kind} | {_cell(item.route or '-')}{also} | `{_cell(item.path)}` | "
                     f"{_cell(item.message)} | {_cell(_source(item))} |"
                 )
                 if size + len(row) > MAX_MARKDOWN_CHARS:
