@@ -189,3 +189,21 @@ def test_unusable_input_exits_2_and_says_why(tmp_path: Path, args: list[str], me
     assert done.returncode == 2, done.stdout + done.stderr
     assert message in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_without_referencing_the_spec_check_says_what_to_install(tmp_path: Path) -> None:
+    from tests.cli.without import run_without
+
+    done = run_without(["referencing"], tmp_path, "drift", "spec", "openapi.yaml")
+    assert done.returncode == 2
+    assert "pip install 'vstape[drift]'" in done.stderr
+    live = run_without(
+        ["referencing"],
+        tmp_path,
+        "drift",
+        "live",
+        str(ROOT / "cassettes" / "get_file"),
+        "--upstream",
+        "http://127.0.0.1:9",
+    )
+    assert live.returncode == 0, live.stderr  # the dry run needs no spec library

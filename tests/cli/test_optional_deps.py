@@ -87,6 +87,8 @@ CORE = [
     ["faults", "--route", "get_file"],
     ["where"],
     ["docs", "install"],
+    ["diff", *[str(ROOT / "cassettes" / "get_file" / "ok.yaml")] * 2],
+    ["drift", "live", str(ROOT / "cassettes" / "get_file"), "--upstream", "http://127.0.0.1:9"],
 ]
 
 
