@@ -236,8 +236,28 @@ def run(
                 _learn(route, recorded, live, scope.ids)
                 _track(route, item, live, scope)
         report.notes += _cleanup(send, upstream, api_key, scope)
+    report.items = _folded(report.items)
     report.notes.insert(0, f"live: {sent} requests sent to {upstream}")
     return report
+
+
+def _folded(items: list[Drift]) -> list[Drift]:
+    """One item per (cassette, route, kind, path): the first, saying how often it was met."""
+    first: dict[tuple[str, str | None, str, str], int] = {}
+    counts: list[int] = []
+    out: list[Drift] = []
+    for item in items:
+        key = (item.file, item.route, item.kind, item.path)
+        if item.kind != "unusable" and key in first:
+            counts[first[key]] += 1
+            continue
+        first[key] = len(out)
+        out.append(item)
+        counts.append(1)
+    return [
+        msgspec.structs.replace(d, message=f"{d.message} (in {n} interactions)") if n > 1 else d
+        for d, n in zip(out, counts, strict=True)
+    ]
 
 
 def _track(route: Route, item: Interaction, live: Any, scope: _Scope) -> None:

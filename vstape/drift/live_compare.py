@@ -5,11 +5,15 @@ What counts as a change (each a :class:`~vstape.drift.model.Drift` at its route 
 - the status code (then nothing else is compared: an error envelope has another shape);
 - a field the live body has and the recording lacks (``field_added``), or the other way
   (``field_missing``), or whose JSON kind changed (``type_changed``), by
-  :func:`vstape.diff.fields.json_changes` with ``shape=True``;
+  :func:`vstape.diff.fields.json_changes` with ``shape=True``; not inside the user's
+  maps (``metadata``, ``attributes``: their keys are data), and not a value that became
+  null or stopped being null (a value change: the schema check says if null is allowed);
 - a value of an enum field (a ``Literal`` of the route's response Struct) that the schema
   does not list (``enum_added``): the API has a new status, say;
 - a response header that appeared or disappeared (by name; headers that describe the
-  transport, as the recorder drops them, are left out), or a changed media type;
+  transport, as the recorder drops them, and those present only at some moments -
+  ``openai-poll-after-ms`` while processing, ``retry-after``, ``set-cookie`` - are left
+  out), or a changed media type;
 - any other violation of the current schemas by the live answer (``invalid``,
   ``unknown_field``), as ``vstape validate`` reports it.
 
@@ -37,6 +41,10 @@ from vstape.validation.violations import Kind
 __all__ = ["Answer", "compare_answer", "enum_positions"]
 
 _INDEX = re.compile(r"\[\d+\]")
+SITUATIONAL = frozenset(
+    {"set-cookie", "openai-poll-after-ms", "retry-after", "retry-after-ms", "x-should-retry"}
+)
+"""Headers whose presence depends on the moment (an object still processing, a throttle)."""
 
 
 @dataclass(frozen=True)
@@ -71,6 +79,40 @@ def _walk(
             _walk(field.type, (*path, field.encode_name), out)
 
 
+def _maps(info: inspect.Type, path: tuple[str, ...], out: list[tuple[str, ...]]) -> None:
+    if isinstance(info, inspect.Metadata):
+        _maps(info.type, path, out)
+    elif isinstance(info, inspect.DictType):
+        out.append(path)
+    elif isinstance(info, inspect.UnionType):
+        for member in info.types:
+            _maps(member, path, out)
+    elif isinstance(info, inspect.ListType):
+        _maps(info.item_type, (*path, positions.STAR), out)
+    elif isinstance(info, inspect.StructType):
+        for field in info.fields:
+            _maps(field.type, (*path, field.encode_name), out)
+
+
+def map_positions(tp: Any) -> list[tuple[str, ...]]:
+    """Every path of ``tp`` holding a map of the user's (``metadata``, ``attributes``)."""
+    out: list[tuple[str, ...]] = []
+    if tp is not None:
+        _maps(inspect.type_info(tp), (), out)
+    return out
+
+
+def _inside(parts: tuple[str | int, ...], maps: list[tuple[str, ...]]) -> bool:
+    """Whether ``parts`` lies strictly inside one of the map paths (``*`` matches an index)."""
+    for where in maps:
+        if len(parts) > len(where) and all(
+            w == p or (w == positions.STAR and isinstance(p, int))
+            for w, p in zip(where, parts, strict=False)
+        ):
+            return True
+    return False
+
+
 def enum_positions(tp: Any) -> list[tuple[tuple[str, ...], frozenset[Any]]]:
     """Every path of ``tp`` holding an enum, with the values the schema allows."""
     out: list[tuple[tuple[str, ...], frozenset[Any]]] = []
@@ -91,7 +133,7 @@ def _names(headers: Mapping[str, Sequence[str]] | Sequence[tuple[str, str]]) -> 
     out: dict[str, str] = {}
     for name, value in pairs:
         lower = str(name).lower()
-        if normalize.keep_response_header(lower):
+        if normalize.keep_response_header(lower) and lower not in SITUATIONAL:
             first = value[0] if isinstance(value, list | tuple) and value else value
             out.setdefault(lower, str(first) if not isinstance(first, list | tuple) else "")
     return out
@@ -167,7 +209,10 @@ def compare_answer(
         )
     old, new = _json(recorded_body), _json(live.body)
     if old is not MISSING and new is not MISSING:
+        maps = map_positions(route.response)
         for change in json_changes(old, new, shape=True):
+            if _inside(change.parts, maps):
+                continue  # the user's keys (metadata, attributes), not the API's shape
             where = f"response {change.path}"
             if change.kind == "added":
                 add(
@@ -179,7 +224,8 @@ def compare_answer(
                 )
             elif change.kind == "removed":
                 add("field_missing", where, "the field is gone", kind_of(change.old), None)
-            else:
+            elif "null" not in (kind_of(change.old), kind_of(change.new)):
+                # null <-> a value is a value change; the schemas say whether null is allowed
                 old_kind, new_kind = kind_of(change.old), kind_of(change.new)
                 add("type_changed", where, f"type {old_kind} -> {new_kind}", old_kind, new_kind)
     reported = {path for _, path in seen}
