@@ -174,3 +174,13 @@ def test_a_cassette_that_does_not_load_is_named_with_its_line(tmp_path: Path) ->
     done = _drift("live", str(broken), "--upstream", "http://127.0.0.1:9")
     assert done.returncode == 2
     assert f"{broken}:3" in done.stderr
+
+
+def test_the_dry_run_warns_of_ids_no_cassette_created() -> None:
+    """A shipped per-route cassette reads a store created elsewhere: a 404 upstream, said up front."""
+    done = _drift(
+        "live", str(ROOT / "cassettes" / "get_vector_store"), "--upstream", "http://127.0.0.1:9"
+    )
+    assert done.returncode == 0, done.stderr
+    assert "requests name ids their cassette never created" in done.stdout
+    assert "interactions not sent: other APIs, or faults vstape injected" in done.stdout

@@ -154,6 +154,12 @@ def _live(args: argparse.Namespace, cassettes: list[object]) -> DriftReport | in
             print(
                 f"  {plan['skipped']} interactions not sent: other APIs, or faults vstape injected"
             )
+        if plan["foreign"]:
+            print(
+                f"  {plan['foreign']} requests name ids their cassette never created (a store "
+                "recorded elsewhere): upstream they will likely answer 404; record the cassette "
+                "from a workload that creates what it uses"
+            )
         print("Objects the cassettes create and do not delete are deleted afterwards.")
         return 0
     key = os.environ.get(args.api_key_env, "")

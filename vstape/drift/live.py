@@ -35,7 +35,7 @@ from vstape.drift.live_compare import Answer, compare_answer
 from vstape.drift.model import Drift, DriftReport
 from vstape.http import path_of, query_of
 from vstape.recording import normalize, positions
-from vstape.recording.placeholders import IdMap
+from vstape.recording.placeholders import IdMap, sightings
 
 __all__ = ["Answer", "Cassette", "LiveError", "Send", "http_send", "plan", "run"]
 
@@ -80,23 +80,36 @@ def _route(item: Interaction) -> Route | None:
     return found.route if found else None
 
 
+def foreign_ids(item: Interaction, issued: set[str]) -> list[str]:
+    """The ids ``item``'s request names that no earlier answer of its cassette handed out.
+
+    ``issued`` collects the ids this item's answer hands out, for the next call.
+    """
+    foreign = [i for i, side in sightings(item) if side == "request" and i not in issued]
+    issued.update(i for i, side in sightings(item) if side == "response")
+    return list(dict.fromkeys(foreign))
+
+
 def plan(cassettes: Sequence[Cassette]) -> dict[str, Any]:
-    """What :func:`run` would send: per route ``{count, mutating}``, and what is skipped."""
+    """What :func:`run` would send: per route ``{count, mutating}``, what is skipped, and
+    how many requests name an id their cassette never created (likely a 404 live)."""
     routes: dict[str, dict[str, Any]] = {}
-    skipped = total = 0
+    skipped = total = foreign = 0
     for cassette in cassettes:
+        issued: set[str] = set()
         for _, item in cassette.items:
             route = _route(item)
             if route is None:
                 skipped += 1
                 continue
             total += 1
+            foreign += bool(foreign_ids(item, issued))
             mutating = route.method != "GET" and route.name not in READ_ONLY
             entry = routes.setdefault(
                 route.name, {"method": route.method, "count": 0, "mutating": mutating}
             )
             entry["count"] += 1
-    return {"requests": total, "skipped": skipped, "routes": routes}
+    return {"requests": total, "skipped": skipped, "foreign": foreign, "routes": routes}
 
 
 def _body(item: Interaction) -> bytes:
@@ -183,10 +196,12 @@ def run(
     sent = 0
     for cassette in cassettes:
         scope = _Scope()
+        issued: set[str] = set()
         for index, (line, item) in enumerate(cassette.items):
             route = _route(item)
             if route is None:
                 continue
+            foreign = foreign_ids(item, issued)
             base = Drift(
                 check="live",
                 kind="",
@@ -223,7 +238,7 @@ def run(
                     )
                 )
                 break
-            report.items += compare_answer(
+            found = compare_answer(
                 route,
                 item.response.status.code,
                 item.response.headers,
@@ -231,6 +246,15 @@ def run(
                 answer,
                 base,
             )
+            if foreign:  # say why a 404 may be no drift at all
+                note = f" (the request names {', '.join(foreign)}, which {cassette.name} never created)"
+                found = [
+                    msgspec.structs.replace(d, message=d.message + note)
+                    if d.kind == "status_changed"
+                    else d
+                    for d in found
+                ]
+            report.items += found
             if 200 <= answer.status < 300:
                 recorded, live = _decoded(item.response.body.bytes), _decoded(answer.body)
                 _learn(route, recorded, live, scope.ids)
