@@ -17,13 +17,9 @@ sent; the key given is, and is never printed.
 
 from __future__ import annotations
 
-import ssl
-import urllib.error
-import urllib.request
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
 
 import msgspec
 from msgspec import UNSET
@@ -33,14 +29,22 @@ from vstape.api.routes import Route, api_path, match
 from vstape.cassettes.model import Interaction
 from vstape.drift.live_compare import Answer, compare_answer
 from vstape.drift.model import Drift, DriftReport
+from vstape.drift.transport import LiveError, Send, base_url, http_send
 from vstape.http import path_of, query_of
 from vstape.recording import normalize, positions
 from vstape.recording.placeholders import IdMap, sightings
 
-__all__ = ["Answer", "Cassette", "LiveError", "Send", "http_send", "plan", "run"]
-
-Send = Callable[[str, str, Mapping[str, str], bytes], Answer]
-"""(method, url, headers, body) -> the answer; raises :class:`LiveError` when none came."""
+__all__ = [
+    "Answer",
+    "Cassette",
+    "LiveError",
+    "Send",
+    "base_url",
+    "foreign_ids",
+    "http_send",
+    "plan",
+    "run",
+]
 
 # Routes whose answer creates something, and the path that deletes it.
 CREATES: dict[str, tuple[str, str]] = {
@@ -51,10 +55,6 @@ DELETES = {"delete_vector_store", "delete_file"}
 READ_ONLY = {"search_vector_store"}
 """POSTs that change nothing."""
 _DROPPED = frozenset({"authorization", "api-key", "x-api-key", "cookie", "openai-organization"})
-
-
-class LiveError(Exception):
-    """The upstream could not be reached or gave no answer."""
 
 
 @dataclass(frozen=True)
@@ -137,20 +137,6 @@ def _url(upstream: str, item: Interaction, ids: IdMap) -> str:
     path, query = path_of(item.request.uri), query_of(item.request.uri)
     tail = ids.substitute((api_path(path) or path) + (f"?{query}" if query else ""))
     return upstream.rstrip("/") + tail
-
-
-def base_url(upstream: str) -> str:
-    """``https://host/v1`` for ``https://host``, ``https://host/v1`` or ``.../v1/``."""
-    parts = urlsplit(upstream)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ValueError(
-            f"--upstream {upstream!r}: not an http(s) URL; give the API's base URL, e.g. "
-            "https://api.openai.com/v1"
-        )
-    path = parts.path.rstrip("/")
-    if not path.endswith("/v1"):
-        path += "/v1"
-    return f"{parts.scheme}://{parts.netloc}{path}"
 
 
 def _learn(route: Route, recorded: Any, live: Any, ids: IdMap) -> None:
@@ -310,26 +296,3 @@ def _cleanup(send: Send, upstream: str, api_key: str, scope: _Scope) -> list[str
         verdict = "deleted" if 200 <= answer.status < 300 else "could not delete"
         notes.append(f"cleanup: {verdict} {what} {ident} (status {answer.status})")
     return notes
-
-
-def http_send(timeout: float) -> Send:
-    """A :data:`Send` over the standard library's HTTP client (TLS verified)."""
-    context = ssl.create_default_context()
-
-    def send(method: str, url: str, headers: Mapping[str, str], body: bytes) -> Answer:
-        request = urllib.request.Request(
-            url,
-            data=body if method != "GET" or body else None,
-            method=method,
-            headers=dict(headers),
-        )
-        try:
-            with urllib.request.urlopen(request, timeout=timeout, context=context) as response:
-                return Answer(response.status, list(response.headers.items()), response.read())
-        except urllib.error.HTTPError as err:
-            return Answer(err.code, list(err.headers.items()), err.read())
-        except (urllib.error.URLError, OSError, ValueError) as err:
-            reason = getattr(err, "reason", err)
-            raise LiveError(f"no answer from {urlsplit(url).netloc}: {reason}") from None
-
-    return send

@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import Any
 
 import msgspec
-import yaml
 
 from vstape.api.routes import ROUTES, Route
 from vstape.api.schemas import ErrorResponse
@@ -31,6 +30,7 @@ from vstape.drift import our_shapes
 from vstape.drift.compare import Difference, compare, render_types
 from vstape.drift.model import Drift, DriftReport
 from vstape.drift.shape import Shape
+from vstape.drift.spec_file import SpecLines, load_spec
 from vstape.drift.spec_shapes import SpecError, SpecShapes, escape
 from vstape.faults.catalog import CATALOG
 
@@ -39,31 +39,6 @@ __all__ = ["SpecError", "compare_document", "load_spec", "run"]
 METHODS = ("get", "post", "put", "patch", "delete")
 FAMILIES = ("/vector_stores", "/files")
 ERROR_STATUSES = frozenset(str(s.status) for s in CATALOG if s.status and s.status >= 400)
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-def load_spec(path: str | Path) -> tuple[dict[str, Any], str]:
-    """The OpenAPI document at ``path`` (YAML or JSON) and its text; else a :class:`SpecError`."""
-    where = Path(path)
-    try:
-        data = where.read_bytes()
-    except OSError as err:
-        raise SpecError(f"{where}: cannot read the spec: {err.strerror or err}") from None
-    try:
-        document = yaml.load(data, Loader=_Loader)
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        line = f":{mark.line + 1}" if mark is not None else ""
-        problem = getattr(err, "problem", None) or str(err).splitlines()[0]
-        raise SpecError(f"{where}{line}: not YAML or JSON: {problem}") from None
-    except RecursionError:
-        raise SpecError(f"{where}: nested too deeply to read") from None
-    if not isinstance(document, dict) or not isinstance(document.get("paths"), dict):
-        raise SpecError(
-            f"{where}: not an OpenAPI document (no top-level `paths` mapping); pass the "
-            "OpenAI spec, e.g. openai-openapi.yaml from github.com/openai/openai-openapi"
-        )
-    return document, data.decode("utf-8", "replace")
 
 
 def _in_family(template: str) -> bool:
@@ -92,7 +67,7 @@ def _canonical(template: str) -> str:
 class _Comparer:
     """One run over one document: the differences, keyed by where they are declared."""
 
-    def __init__(self, document: dict[str, Any], file: str, lines: _Lines) -> None:
+    def __init__(self, document: dict[str, Any], file: str, lines: SpecLines) -> None:
         self.shapes = SpecShapes(document)
         self.file = file
         self.lines = lines
@@ -328,38 +303,9 @@ def _plain(value: Any) -> Any:
     return value
 
 
-class _Lines:
-    """The line of a spec pointer in the file's text (its component, path or operation)."""
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.cache: dict[str, int] = {}
-
-    def of(self, pointer: str) -> int:
-        parts = [p.replace("~1", "/").replace("~0", "~") for p in pointer.split("/")[1:]]
-        if len(parts) < 2 or parts[0] not in ("components", "paths"):
-            return 1
-        depth = 3 if parts[0] == "components" else 2
-        key = "/".join(parts[:depth])
-        if key not in self.cache:
-            self.cache[key] = self._find(parts[:depth])
-        return self.cache[key]
-
-    def _find(self, parts: list[str]) -> int:
-        start = 0
-        for indent, part in enumerate(parts):
-            quoted = re.escape(part)
-            pattern = rf"^{' ' * (2 * indent)}(?:{quoted}|\"{quoted}\"|'{quoted}'):"
-            found = re.compile(pattern, re.M).search(self.text, start)
-            if found is None:
-                return 1
-            start = found.start()
-        return self.text.count("\n", 0, start) + 1
-
-
 def compare_document(document: dict[str, Any], file: str = "", text: str = "") -> list[Drift]:
     """Every difference between the document and vstape's routes and schemas, known marked."""
-    comparer = _Comparer(document, file, _Lines(text))
+    comparer = _Comparer(document, file, SpecLines(text))
     operations = _operations(document)
     ours = {(r.method, _canonical(r.template)): r for r in ROUTES}
     for route in ROUTES:
