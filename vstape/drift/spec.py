@@ -115,8 +115,8 @@ class _Comparer:
                     "vstape reads a request body; the spec declares none",
                 )
             return
-        content = request.get("content") or {}
-        schema = (content.get(media) or {}).get("schema")
+        content = _mapping(request.get("content"), f"{where}/content")
+        schema = _mapping(content.get(media), f"{where}/content/{escape(media)}").get("schema")
         if route.body is None:
             self.simple(
                 route,
@@ -163,7 +163,10 @@ class _Comparer:
     def query(self, route: Route, pointer: str, operation: dict[str, Any]) -> None:
         theirs = Shape(types={"object"}, pointer=f"{pointer}/parameters")
         path_names: list[str] = []
-        for index, raw in enumerate(operation.get("parameters") or []):
+        parameters = operation.get("parameters") or []
+        if not isinstance(parameters, list):
+            raise SpecError(f"#{pointer}/parameters: expected a list, got {_kind(parameters)}")
+        for index, raw in enumerate(parameters):
             param, where = self.shapes.resolve(raw, f"{pointer}/parameters/{index}")
             if not isinstance(param, dict):
                 continue
@@ -191,7 +194,7 @@ class _Comparer:
             )
 
     def responses(self, route: Route, pointer: str, operation: dict[str, Any]) -> None:
-        responses = operation.get("responses") or {}
+        responses = _mapping(operation.get("responses"), f"{pointer}/responses")
         if "200" not in responses:
             self.simple(
                 route,
@@ -222,8 +225,9 @@ class _Comparer:
                     code,
                     f"the spec documents a {code} answer vstape does not model",
                 )
-            content = response.get("content") or {}
-            schema = (content.get("application/json") or {}).get("schema")
+            content = _mapping(response.get("content"), f"{where}/content")
+            json_media = _mapping(content.get("application/json"), f"{where}/content/application~1json")
+            schema = json_media.get("schema")
             if expected is not None and schema is not None:
                 theirs = self.shape(schema, f"{where}/content/application~1json/schema")
                 for diff in compare(theirs, our_shapes.of(expected)):
@@ -238,7 +242,7 @@ class _Comparer:
                     sorted(content),
                     f"the {code} answer is not JSON in the spec: {sorted(content)}",
                 )
-            self.headers(route, code, response.get("headers") or {}, where)
+            self.headers(route, code, _mapping(response.get("headers"), f"{where}/headers"), where)
 
     def headers(self, route: Route, code: str, headers: dict[str, Any], where: str) -> None:
         ours = our_shapes.HEADERS.get(code, {})
@@ -284,6 +288,19 @@ class _Comparer:
         message: str,
     ) -> None:
         self.add(route, Difference(kind, "", pointer, ours, theirs, message), path)
+
+
+def _kind(value: Any) -> str:
+    return "null" if value is None else type(value).__name__
+
+
+def _mapping(value: Any, pointer: str) -> dict[str, Any]:
+    """``value`` when it is a mapping, ``{}`` when absent; else a :class:`SpecError` saying where."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise SpecError(f"#{pointer}: expected a mapping, got {_kind(value)}; fix the spec there")
+    return value
 
 
 def _body_required(body: Any) -> bool:

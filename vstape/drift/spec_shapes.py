@@ -55,7 +55,7 @@ class SpecShapes:
         while isinstance(node, dict) and isinstance(node.get("$ref"), str):
             ref = node["$ref"]
             if ref in seen:
-                raise SpecError(f"{pointer}: $ref {ref!r} refers to itself")
+                raise SpecError(f"#{pointer}: $ref {ref!r} refers to itself (a cycle of $refs)")
             seen.add(ref)
             try:
                 node = self.resolver.lookup(ref).contents
