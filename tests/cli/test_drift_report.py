@@ -207,3 +207,24 @@ def test_without_referencing_the_spec_check_says_what_to_install(tmp_path: Path)
         "http://127.0.0.1:9",
     )
     assert live.returncode == 0, live.stderr  # the dry run needs no spec library
+
+
+def test_all_without_yes_reports_the_rest_and_sends_nothing(inputs: Path) -> None:
+    from tests.cli.drift_upstream import ChangingEmulator, serving
+
+    upstream = ChangingEmulator()
+    with serving(upstream) as url:
+        done = _run(inputs, "all", "cassettes", "--spec", "spec.json", "--upstream", url, "--json")
+    assert upstream.requests == []
+    assert done.returncode == 1, done.stderr
+    report = json.loads(done.stdout)  # the plan went to stderr: stdout is the JSON alone
+    assert f"live: dry run, nothing sent to {url} (add --yes to send)" in report["notes"]
+    assert "dry run, nothing sent. With --yes, " in done.stderr
+
+
+def test_the_live_dry_run_as_json(inputs: Path) -> None:
+    done = _run(inputs, "live", "cassettes", "--upstream", "http://127.0.0.1:9", "--json")
+    assert done.returncode == 0, done.stderr
+    plan = json.loads(done.stdout)
+    assert plan["dry_run"] is True and plan["upstream"] == "http://127.0.0.1:9/v1"
+    assert plan["requests"] == sum(entry["count"] for entry in plan["routes"].values()) > 0

@@ -142,25 +142,17 @@ def _live(args: argparse.Namespace, cassettes: list[object]) -> DriftReport | in
         return _fail(f"--timeout {args.timeout:g}: must be more than 0 seconds")
     chosen = [c for c in cassettes if isinstance(c, live.Cassette)]
     if not args.yes:
+        from vstape.drift.render import plan_json, plan_text
+
         plan = live.plan(chosen)
-        print(
-            f"vstape drift live: dry run, nothing sent. With --yes, {plan['requests']} requests "
-            f"would go to {upstream} (* = creates, changes or deletes something):"
-        )
-        for name, entry in plan["routes"].items():
-            mark = "*" if entry["mutating"] else " "
-            print(f"  {mark} {entry['count']:>5}  {entry['method']:<6} {name}")
-        if plan["skipped"]:
-            print(
-                f"  {plan['skipped']} interactions not sent: other APIs, or faults vstape injected"
-            )
-        if plan["foreign"]:
-            print(
-                f"  {plan['foreign']} requests name ids their cassette never created (a store "
-                "recorded elsewhere): upstream they will likely answer 404; record the cassette "
-                "from a workload that creates what it uses"
-            )
-        print("Objects the cassettes create and do not delete are deleted afterwards.")
+        if args.check == "all":  # the rest of the report still comes; the plan goes to stderr
+            sys.stderr.write(plan_text(plan, upstream))
+            note = f"live: dry run, nothing sent to {upstream} (add --yes to send)"
+            return DriftReport(notes=[note])
+        if args.json:
+            sys.stdout.buffer.write(plan_json(plan, upstream))
+        else:
+            sys.stdout.write(plan_text(plan, upstream))
         return 0
     key = os.environ.get(args.api_key_env, "")
     return live.run(chosen, upstream, send=live.http_send(args.timeout), api_key=key)

@@ -22,7 +22,15 @@ from vstape.drift.model import CHECKS, KINDS, Drift, DriftReport
 from vstape.reports.json import encode
 from vstape.reports.text import safe_text
 
-__all__ = ["MARKER", "MAX_MARKDOWN_CHARS", "as_json", "as_markdown", "as_text"]
+__all__ = [
+    "MARKER",
+    "MAX_MARKDOWN_CHARS",
+    "as_json",
+    "as_markdown",
+    "as_text",
+    "plan_json",
+    "plan_text",
+]
 
 MARKER = "<!-- vstape drift -->"
 MAX_MARKDOWN_CHARS = 60_000
@@ -167,3 +175,34 @@ def as_markdown(report: DriftReport) -> str:
         body += ["| kind | means |", "|---|---|"]
         body += [f"| {k} | {KINDS.get(k, '')} |" for k in legend] + [""]
     return "\n".join(head + body)
+
+
+def plan_text(plan: dict[str, Any], upstream: str) -> str:
+    """What a dry run of ``drift live`` would send (:func:`vstape.drift.live.plan`)."""
+    lines = [
+        f"vstape drift live: dry run, nothing sent. With --yes, {plan['requests']} requests "
+        f"would go to {upstream} (* = creates, changes or deletes something):"
+    ]
+    for name, entry in plan["routes"].items():
+        mark = "*" if entry["mutating"] else " "
+        lines.append(f"  {mark} {entry['count']:>5}  {entry['method']:<6} {name}")
+    if plan["skipped"]:
+        lines.append(
+            f"  {plan['skipped']} interactions not sent: other APIs, or faults vstape injected"
+        )
+    if plan["foreign"]:
+        lines.append(
+            f"  {plan['foreign']} requests name ids their cassette never created (a store "
+            "recorded elsewhere): upstream they will likely answer 404; record the cassette "
+            "from a workload that creates what it uses"
+        )
+    lines.append("Objects the cassettes create and do not delete are deleted afterwards.")
+    return "\n".join(lines) + "\n"
+
+
+def plan_json(plan: dict[str, Any], upstream: str) -> bytes:
+    """``{tool, version, dry_run: true, upstream, requests, skipped, foreign, routes}``."""
+    return encode(
+        {"tool": "vstape-drift", "version": __version__, "dry_run": True, "upstream": upstream}
+        | plan
+    )

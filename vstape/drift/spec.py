@@ -226,7 +226,9 @@ class _Comparer:
                     f"the spec documents a {code} answer vstape does not model",
                 )
             content = _mapping(response.get("content"), f"{where}/content")
-            json_media = _mapping(content.get("application/json"), f"{where}/content/application~1json")
+            json_media = _mapping(
+                content.get("application/json"), f"{where}/content/application~1json"
+            )
             schema = json_media.get("schema")
             if expected is not None and schema is not None:
                 theirs = self.shape(schema, f"{where}/content/application~1json/schema")
