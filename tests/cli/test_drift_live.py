@@ -184,3 +184,24 @@ def test_the_dry_run_warns_of_ids_no_cassette_created() -> None:
     assert done.returncode == 0, done.stderr
     assert "requests name ids their cassette never created" in done.stdout
     assert "interactions not sent: other APIs, or faults vstape injected" in done.stdout
+
+
+def test_a_cassette_with_stable_placeholders_is_remapped_too(
+    cassette: tuple[Path, list[str]], tmp_path: Path
+) -> None:
+    """`vstape cassettes normalize` first: placeholder ids are replaced by live ones as well."""
+    path = tmp_path / "stable.yaml"
+    path.write_bytes(cassette[0].read_bytes())
+    normalized = subprocess.run(
+        [*VSTAPE, "cassettes", "normalize", str(path)], capture_output=True, text=True, timeout=60
+    )
+    assert normalized.returncode == 0, normalized.stderr
+    assert "vs_vstape" in path.read_text()
+    upstream = ChangingEmulator()
+    with serving(upstream) as url:
+        done = _drift("live", str(path), "--upstream", url, "--yes")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "vstape drift: drift: 0;" in done.stdout
+    sent = " ".join(f"{r.url} {r.body.decode('utf-8', 'replace')}" for r in upstream.requests)
+    assert "vstape0" not in sent, "a placeholder reached the upstream"
+    assert (len(upstream.state.stores), len(upstream.state.files)) == (0, 0)
