@@ -173,3 +173,16 @@ def test_compare_reports_each_kind_at_its_path() -> None:
         ("property_added", "$.new"),
         ("required_added", "$.mode"),
     }
+
+
+def test_the_declared_headers_are_what_the_validator_checks() -> None:
+    """our_shapes.HEADERS says Retry-After on a 429 is an integer >= 1: so does validation."""
+    from vstape.drift.our_shapes import HEADERS
+    from vstape.validation.headers import check_headers
+
+    (shape,) = HEADERS["429"].values()
+    low = int(shape.limits["minimum"])
+    assert shape.types == {"integer"}
+    assert not check_headers(429, {"retry-after": str(low)})
+    assert check_headers(429, {"retry-after": str(low - 1)})
+    assert check_headers(429, {"retry-after": "soon"})
