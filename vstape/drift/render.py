@@ -123,11 +123,11 @@ def as_json(report: DriftReport) -> bytes:
 
 
 def _plain(item: Drift) -> dict[str, Any]:
-    data: dict[str, Any] = msgspec.to_builtins(item)
+    # every field, null when unset: a consumer reads the same keys on every item
+    data: dict[str, Any] = msgspec.to_builtins(msgspec.structs.asdict(item))
     for key in ("message", "path", "where"):
         if isinstance(data.get(key), str):
             data[key] = safe_text(data[key])
-    data["known"], data["reason"] = item.known, item.reason  # null when not known: always there
     data["drift"] = item.known is None and item.kind != "unusable"
     return data
 
