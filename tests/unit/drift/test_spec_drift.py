@@ -183,3 +183,24 @@ def test_each_item_names_the_line_of_its_schema() -> None:
         name = item.where.split("/")[3] if item.where.startswith("#/components/") else None
         if name:
             assert lines[item.line - 1].strip().rstrip(":").strip("\"'") == name, item.where
+
+
+def test_new_responses_and_a_new_request_field() -> None:
+    """A 201 is new; a 404 answered with the error envelope is what vstape already models."""
+    responses = ("paths", "/vector_stores", "post", "responses")
+    ok = {"description": "Created", "content": {"application/json": {"schema": {"type": "object"}}}}
+    error = {
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorResponse"}}}
+    }
+    document = patched(official()[0], responses, setting("201", ok))
+    document = patched(document, responses, setting("404", error))
+    document = patched(
+        document,
+        (*SCHEMAS, "CreateVectorStoreRequest", "properties"),
+        setting("tier", {"type": "string", "enum": ["standard"]}),
+    )
+    found = {(d.kind, d.route, d.path) for d in _drift(document)}
+    assert found == {
+        ("response_added", "create_vector_store", "status 201"),
+        ("property_added", "create_vector_store", "request $.tier"),
+    }
