@@ -183,69 +183,71 @@ def run(
     for cassette in cassettes:
         scope = _Scope()
         issued: set[str] = set()
-        for index, (line, item) in enumerate(cassette.items):
-            route = _route(item)
-            if route is None:
-                continue
-            foreign = foreign_ids(item, issued)
-            base = Drift(
-                check="live",
-                kind="",
-                message="",
-                route=route.name,
-                file=cassette.name,
-                line=line,
-                interaction=index,
-                where=f"{cassette.name}:{line}",
-            )
-            try:
-                answer = _send_one(send, upstream, api_key, scope, item)
-            except LiveError as err:
-                report.items.append(
-                    msgspec.structs.replace(
-                        base,
-                        kind="unusable",
-                        path="request",
-                        message=f"{item.request.method} {route.template}: {err}; the rest of "
-                        f"{cassette.name} was not sent (later requests depend on this one)",
-                    )
+        try:
+            for index, (line, item) in enumerate(cassette.items):
+                route = _route(item)
+                if route is None:
+                    continue
+                foreign = foreign_ids(item, issued)
+                base = Drift(
+                    check="live",
+                    kind="",
+                    message="",
+                    route=route.name,
+                    file=cassette.name,
+                    line=line,
+                    interaction=index,
+                    where=f"{cassette.name}:{line}",
                 )
-                break
-            sent += 1
-            if answer.status in (401, 403) and item.response.status.code not in (401, 403):
-                report.items.append(
-                    msgspec.structs.replace(
-                        base,
-                        kind="unusable",
-                        path="status",
-                        message=f"{upstream} refused the request ({answer.status}): check the "
-                        "API key (--api-key-env names the variable holding it) and its "
-                        f"project's access; the rest of {cassette.name} was not sent",
+                try:
+                    answer = _send_one(send, upstream, api_key, scope, item)
+                except LiveError as err:
+                    report.items.append(
+                        msgspec.structs.replace(
+                            base,
+                            kind="unusable",
+                            path="request",
+                            message=f"{item.request.method} {route.template}: {err}; the rest of "
+                            f"{cassette.name} was not sent (later requests depend on this one)",
+                        )
                     )
+                    break
+                sent += 1
+                if answer.status in (401, 403) and item.response.status.code not in (401, 403):
+                    report.items.append(
+                        msgspec.structs.replace(
+                            base,
+                            kind="unusable",
+                            path="status",
+                            message=f"{upstream} refused the request ({answer.status}): check the "
+                            "API key (--api-key-env names the variable holding it) and its "
+                            f"project's access; the rest of {cassette.name} was not sent",
+                        )
+                    )
+                    break
+                found = compare_answer(
+                    route,
+                    item.response.status.code,
+                    item.response.headers,
+                    item.response.body.bytes,
+                    answer,
+                    base,
                 )
-                break
-            found = compare_answer(
-                route,
-                item.response.status.code,
-                item.response.headers,
-                item.response.body.bytes,
-                answer,
-                base,
-            )
-            if foreign:  # say why a 404 may be no drift at all
-                note = f" (the request names {', '.join(foreign)}, which {cassette.name} never created)"
-                found = [
-                    msgspec.structs.replace(d, message=d.message + note)
-                    if d.kind == "status_changed"
-                    else d
-                    for d in found
-                ]
-            report.items += found
-            if 200 <= answer.status < 300:
-                recorded, live = _decoded(item.response.body.bytes), _decoded(answer.body)
-                _learn(route, recorded, live, scope.ids)
-                _track(route, item, live, scope)
-        report.notes += _cleanup(send, upstream, api_key, scope)
+                if foreign:  # say why a 404 may be no drift at all
+                    note = f" (the request names {', '.join(foreign)}, which {cassette.name} never created)"
+                    found = [
+                        msgspec.structs.replace(d, message=d.message + note)
+                        if d.kind == "status_changed"
+                        else d
+                        for d in found
+                    ]
+                report.items += found
+                if 200 <= answer.status < 300:
+                    recorded, live = _decoded(item.response.body.bytes), _decoded(answer.body)
+                    _learn(route, recorded, live, scope.ids)
+                    _track(route, item, live, scope)
+        finally:  # Ctrl-C or a crash still deletes what was created
+            report.notes += _cleanup(send, upstream, api_key, scope)
     report.items = _folded(report.items)
     report.notes.insert(0, f"live: {sent} requests sent to {upstream}")
     return report
