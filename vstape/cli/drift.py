@@ -138,7 +138,7 @@ def _live(args: argparse.Namespace, cassettes: list[object]) -> DriftReport | in
         upstream = live.base_url(args.upstream)
     except ValueError as err:
         return _fail(str(err))
-    if args.timeout <= 0:
+    if not args.timeout > 0:  # nan too
         return _fail(f"--timeout {args.timeout:g}: must be more than 0 seconds")
     chosen = [c for c in cassettes if isinstance(c, live.Cassette)]
     if not args.yes:
