@@ -26,6 +26,8 @@ ORDER = [
     "replay-server.md",
     "interop.md",
     "ci.md",
+    "drift.md",
+    "reviewing.md",
     "schemas.md",
     "performance.md",
     "guarantees.md",

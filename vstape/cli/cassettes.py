@@ -4,6 +4,7 @@ Examples:
   vstape cassettes check                  # every route has its ok cassette, every cassette validates
   vstape cassettes regenerate --out my-cassettes    # record them again, from the emulator
   vstape cassettes regenerate             # in a checkout: the repository's cassettes/
+  vstape cassettes normalize cassettes/ run.yaml   # stable placeholders and times, in place
 
 regenerate runs vstape record in front of the emulator (deterministic seeds), drives
 the official SDK through every route, then through every catalog scenario of every route
@@ -19,6 +20,11 @@ Nothing is lost on the way: regenerate writes into a staging folder next to the 
 the target's) and only once everything was recorded and
 written swaps each route folder in (the old one renamed away, then removed). A failure or
 Ctrl-C part-way leaves the old cassettes as they were.
+
+normalize PATH... gives any cassettes (files, or folders sharing one numbering) the
+recorder's stable placeholders for server-assigned ids and times shifted onto one epoch,
+in place and idempotently; --check only says which would change (exit 1), --per-file
+numbers each file on its own. See `vstape docs reviewing-cassette-changes`.
 """
 
 from __future__ import annotations
@@ -39,19 +45,21 @@ from vstape.cassettes.model import Cassette, Interaction
 from vstape.cassettes.shipped import installed, shipped_dir, shipped_path
 from vstape.cli import _needs as needs
 from vstape.cli import _shipped_record as shipped_record
+from vstape.cli import cassettes_normalize as normalize
 from vstape.cli._shipped_check import check, expected_files, meta_of
 from vstape.faults.catalog import scenarios_for
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of ``vstape cassettes``."""
-    parser.add_argument("action", choices=("regenerate", "check"))
+    parser.add_argument("action", choices=("regenerate", "check", "normalize"))
     parser.add_argument(
         "--out",
         default=None,
         help="folder to write or check (default: the shipped cassettes; regenerate needs it "
         "for an installed vstape)",
     )
+    normalize.add_arguments(parser)  # vstape cassettes normalize PATH...
 
 
 def _ok_interaction(route: Route, items: list[Interaction]) -> Interaction:
@@ -128,6 +136,8 @@ def regenerate_in_place(folder: Path) -> list[Path]:
 
 def run(args: argparse.Namespace) -> int:
     """Regenerate or check."""
+    if args.action == "normalize" or normalize.misused(args):
+        return normalize.run(args)
     folder = Path(args.out) if args.out else shipped_dir()
     if args.action == "regenerate":
         refused = needs.check("vstape cassettes regenerate", ("mitmproxy", "openai"))

@@ -20,7 +20,6 @@ import argparse
 
 from msgspec import UNSET
 
-from vstape import http
 from vstape.api.routes import match
 from vstape.cassettes.model import Interaction
 from vstape.cli import _findings_command as findings_cli
@@ -47,25 +46,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     findings_cli.add_arguments(parser)
     parser.add_argument(
         "--strict", action="store_true", help="drift (unknown fields) is an error too"
-    )
-
-
-def _exchange(item: Interaction) -> Exchange:
-    request, response = item.request, item.response
-    body = request.body.encode() if isinstance(request.body, str) else (request.body or b"")
-    return Exchange(
-        http.Request(
-            request.method,
-            request.uri,
-            [(k, v) for k, values in request.headers.items() for v in values],
-            body,
-        ),
-        http.Response.as_received(
-            response.status.code,
-            [(k, v) for k, values in response.headers.items() for v in values],
-            response.body.bytes,
-            response.status.message,
-        ),
     )
 
 
@@ -109,7 +89,7 @@ def run(args: argparse.Namespace) -> int:
         deliberate += on_purpose
         return [
             _finding(name, index, item, violation, line)
-            for violation in check(_exchange(item), strict=args.strict)
+            for violation in check(Exchange.of(item), strict=args.strict)
             if not (on_purpose and violation.side == "response")
             and (violation.severity == "error" or args.strict)
         ]

@@ -43,6 +43,26 @@ class Exchange:
     response: http.Response
     duration_ms: float | None = None
 
+    @classmethod
+    def of(cls, item: Interaction) -> Exchange:
+        """A recorded interaction as the Exchange it was recorded from (what validation reads)."""
+        request, response = item.request, item.response
+        body = request.body.encode() if isinstance(request.body, str) else (request.body or b"")
+        return cls(
+            http.Request(
+                request.method,
+                request.uri,
+                [(k, v) for k, values in request.headers.items() for v in values],
+                body,
+            ),
+            http.Response.as_received(
+                response.status.code,
+                [(k, v) for k, values in response.headers.items() for v in values],
+                response.body.bytes,
+                response.status.message,
+            ),
+        )
+
 
 @dataclass(frozen=True)
 class RecordPolicy:
