@@ -30,14 +30,16 @@ from vcr.persisters.filesystem import CassetteDecodeError, CassetteNotFoundError
 from vcr.record_mode import RecordMode
 from vcr.request import Request as VcrRequest
 
+from vstape.api import scope
 from vstape.cassettes.model import CassetteError
 from vstape.replay.index import ReplayIndex, describe_unused, fast_forward
-from vstape.replay.matching import RequestKey, by_route
+from vstape.replay.matching import RequestKey, by_route, request_key
 from vstape_pytest import played
 from vstape_pytest._vcr import matcher, replayed
 from vstape_pytest._vcr.convert import meta_of, to_vcr
 from vstape_pytest._vcr.matcher import request_key_of
 from vstape_pytest._vcr.persister import VstapePersister
+from vstape_pytest._vcr.replayed import Sent
 from vstape_pytest.errors import (
     ReplayWarning,
     VstapeMissingCassette,
@@ -251,6 +253,14 @@ class IndexedCassette(Cassette):  # type: ignore[misc]
         response = self._next_response(key)
         if response is None:
             raise self._miss(request, key)
+        return self.deliver(request, key, response)
+
+    def deliver(self, request: Any, key: RequestKey, response: dict[str, Any]) -> dict[str, Any]:
+        """A response the index chose, as the client gets it: noted, its fault raised, checked, fast-forwarded.
+
+        ``request`` needs only ``method`` and ``uri`` (a vcrpy Request, or the plugin
+        transport's record of an httpx request: :mod:`vstape_pytest._vcr.transport`).
+        """
         meta = meta_of(response)
         played.note(meta)
         if meta.get("fault"):
@@ -265,6 +275,28 @@ class IndexedCassette(Cassette):  # type: ignore[misc]
                 "headers": fast_forward(response.get("headers") or {}, response["status"]["code"]),
             }
         return response
+
+    def answer(self, request: Sent, body: bytes, headers: Any) -> dict[str, Any] | None:
+        """``play_response`` for a request that is not a vcrpy Request (the plugin's transport).
+
+        None when vcrpy's own path must decide (a request that is not vstape's, one this
+        cassette cannot play - a miss to explain or a request to record -, filters or a
+        record mode that change what plays): the caller then hands the request on to vcrpy.
+        """
+        if not getattr(self, "_identity_filter", False) or self.record_mode == RecordMode.ALL:
+            return None
+        if not (self.rewound or self.allow_playback_repeats):
+            return None
+        hosts = scope.openai_hosts(self.settings.hosts, os.environ.get("OPENAI_BASE_URL"))
+        if not scope.owns(request.uri, hosts, headers):
+            return None
+        key = request_key(request.method, request.uri, body, headers)
+        if self.settings.match == "route":
+            key = by_route(key)
+        if not (self.index.can_play(key) or self._joined_for(key) is not None):
+            return None
+        response = self._next_response(key)
+        return None if response is None else self.deliver(request, key, response)
 
     def _next_response(self, key: RequestKey) -> dict[str, Any] | None:
         """The response to play: this cassette's own first, or a joined one (see ``join``)."""
