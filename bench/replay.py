@@ -2,6 +2,8 @@
 
 Tools, each measured in a fresh process on the same cassettes:
 - vstape: vcrpy configured by the plugin (indexed cassette), YAML and JSON cassettes;
+- vstape fixture client: the same cassette in use, the client the ``openai_client``
+  fixture builds (replay at the httpx2 transport, no vcrpy stub per request);
 - stock vcrpy (+ the same YAML cassette; at 10,000 extrapolated from random positions);
 - cassetter (Rust-backed, on the same vcrpy-format YAML; it refuses large YAML files);
 - floor: the SDK with an httpx2.MockTransport, no interception at all.
@@ -68,11 +70,12 @@ def make_cassettes(folder: Path, n: int) -> None:
     dump(Cassette(items), folder / f"vs_{n}.json")
 
 
-def _client(transport: Any = None) -> Any:
+def _client(transport: Any = None, http: Any = None) -> Any:
     import httpx2
     from openai import OpenAI
 
-    http = httpx2.Client(transport=transport) if transport is not None else None
+    if transport is not None:
+        http = httpx2.Client(transport=transport)
     return OpenAI(api_key="sk-bench", max_retries=0, http_client=http)
 
 
@@ -95,7 +98,12 @@ def one(tool: str, cassette: str, n: int, sample: int) -> dict[str, float]:
     if tool == "floor":
         client, context = warm, None
     else:
-        client = _client()
+        if tool == "vstape-fixture":
+            from vstape_pytest._vcr.transport import http_client
+
+            client = _client(http=http_client())  # what the openai_client fixture builds
+        else:
+            client = _client()
         if tool.startswith("vstape"):
             import vcr
 
@@ -165,6 +173,7 @@ def main() -> None:
             ("floor", "yaml", 0),
             ("vstape-json", "json", 0),
             ("vstape-yaml", "yaml", 0),
+            ("vstape-fixture", "json", 0),
             ("vcrpy", "yaml", SAMPLE if n >= 10_000 else 0),
             ("cassetter", "yaml", 0),
         ]
@@ -202,6 +211,20 @@ def main() -> None:
                 ratio,
                 target.get(anchor, ""),
             )
+    for n in SIZES:
+        fixture = table.get(("vstape-fixture", n))
+        floor = table.get(("floor", n))
+        if fixture is None:
+            continue
+        figure(
+            f"replay N={n:,} (vstape fixture client)",
+            fixture,
+            "us/req",
+            "floor",
+            floor,
+            None if floor is None else floor / fixture,
+            ">= 0.83x (<= 1.2x floor)",
+        )
     if ("vstape-json", 100) in table and ("vstape-json", 10_000) in table:
         growth = table[("vstape-json", 10_000)] / table[("vstape-json", 100)]
         figure("replay growth 10,000 vs 100 (vstape)", growth, "x", "", None, None, "<= 1.5x")

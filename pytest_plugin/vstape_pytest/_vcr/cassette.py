@@ -68,6 +68,9 @@ class IndexedCassette(Cassette):  # type: ignore[misc]
         self.positions: list[int] = []  # where each index entry sits in self.data
         self.shipped_first = False  # set by replay_shipped for a cassette it opened itself
         self.joined: list[tuple[ReplayIndex, list[tuple[VcrRequest, dict[str, Any]]]]] = []
+        self._hosts: tuple[scope.HostSpec, ...] = ()  # OpenAI hosts, for _hosts_for's base URL
+        self._hosts_for: tuple[str | None, ...] = ()
+        self._routes: dict[RequestKey, str] = {}  # key -> its route name, matched once
         IndexedCassette.active.append(self)
 
     def owns(self, request: VcrRequest) -> bool:
@@ -268,7 +271,8 @@ class IndexedCassette(Cassette):  # type: ignore[misc]
             if error is not None:
                 raise error
         if self.settings.validate != "off":
-            replayed.check(request, response, key.route, self.settings, self._path)
+            route = self._routes.get(key) or self._routes.setdefault(key, key.route)
+            replayed.check(request, response, route, self.settings, self._path)
         if self.settings.fast_forward:
             response = {
                 **response,
@@ -276,8 +280,12 @@ class IndexedCassette(Cassette):  # type: ignore[misc]
             }
         return response
 
-    def answer(self, request: Sent, body: bytes, headers: Any) -> dict[str, Any] | None:
+    def answer(
+        self, request: Sent, body: bytes, headers: Any, address: tuple[str, int | None, str]
+    ) -> dict[str, Any] | None:
         """``play_response`` for a request that is not a vcrpy Request (the plugin's transport).
+
+        ``address``: the URL's (lower-case host, port, path), as parsed by the client.
 
         None when vcrpy's own path must decide (a request that is not vstape's, one this
         cassette cannot play - a miss to explain or a request to record -, filters or a
@@ -287,10 +295,14 @@ class IndexedCassette(Cassette):  # type: ignore[misc]
             return None
         if not (self.rewound or self.allow_playback_repeats):
             return None
-        hosts = scope.openai_hosts(self.settings.hosts, os.environ.get("OPENAI_BASE_URL"))
-        if not scope.owns(request.uri, hosts, headers):
+        base_url = os.environ.get("OPENAI_BASE_URL")
+        if self._hosts_for != (base_url,):  # parsed once per base URL
+            self._hosts = scope.openai_hosts(self.settings.hosts, base_url)
+            self._hosts_for = (base_url,)
+        if not scope.owns_address(*address, self._hosts, headers):
             return None
-        key = request_key(request.method, request.uri, body, headers)
+        content_type = {"content-type": headers.get("content-type", "")} if body else {}
+        key = request_key(request.method, request.uri, body, content_type)
         if self.settings.match == "route":
             key = by_route(key)
         if not (self.index.can_play(key) or self._joined_for(key) is not None):

@@ -22,6 +22,7 @@ from typing import Any
 
 import httpx2
 
+from vstape.api.scope import DEFAULT_PORTS
 from vstape_pytest._vcr.cassette import IndexedCassette
 from vstape_pytest._vcr.replayed import Sent
 
@@ -30,8 +31,11 @@ def _answer(request: httpx2.Request, body: bytes) -> httpx2.Response | None:
     """The replayed response for ``request``, or None: the wrapped transport decides."""
     if not IndexedCassette.in_use:
         return None
+    url = request.url
+    path = url.raw_path.decode("ascii", "replace").partition("?")[0]  # as sent, like vcrpy's
+    address = (url.host, url.port or DEFAULT_PORTS.get(url.scheme), path)
     found = IndexedCassette.in_use[-1].answer(
-        Sent(request.method, str(request.url)), body, request.headers
+        Sent(request.method, str(url)), body, request.headers, address
     )
     if found is None:
         return None
