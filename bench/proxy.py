@@ -2,17 +2,18 @@
 
 Both proxies run side by side in front of one tiny stdlib upstream (TCP_NODELAY, a fixed
 valid Vector Store answer), and the same client load goes through each in interleaved
-rounds; the figure is the ratio of the medians. Two vstape setups are measured: the
-validator alone, and validator + recorder (every interaction fsync'ed into a cassette).
+rounds (bench._common.interleave); the figure is the median of the per-round ratios, with
+its min-max spread. Two vstape setups are measured: the validator alone, and validator +
+recorder (every interaction fsync'ed into a cassette).
 Target: ratio >= 0.85.
 """
 
 from __future__ import annotations
 
+import functools
 import http.client
 import json
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -21,7 +22,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from bench._common import figure
+from bench._common import figure, interleave, ratio_of
 
 ROOT = Path(__file__).resolve().parents[1]
 MITMDUMP = str(Path(sys.executable).with_name("mitmdump"))
@@ -164,13 +165,12 @@ def main() -> int:
             ],
         }
         procs = {name: _mitmdump(upstream, extra) for name, extra in setups.items()}
-        samples: dict[str, list[float]] = {name: [] for name in setups}
         try:
-            for _, port in procs.values():  # warm up
-                _round(port)
-            for _ in range(ROUNDS):
-                for name, (_, port) in procs.items():
-                    samples[name].append(_round(port))
+            results = interleave(
+                {name: functools.partial(_round, port) for name, (_, port) in procs.items()},
+                rounds=ROUNDS,
+                warmup=1,
+            )
         finally:
             for proc, _ in procs.values():
                 proc.terminate()
@@ -179,18 +179,20 @@ def main() -> int:
                 except subprocess.TimeoutExpired:
                     proc.kill()
             server.shutdown()
-    medians = {name: statistics.median(values) for name, values in samples.items()}
-    for name, value in medians.items():
-        print(f"{name:16} median {value:8.0f} req/s  rounds {[round(v) for v in samples[name]]}")
+    for name, spread in results.items():
+        print(
+            f"{name:16} median {spread.median:8.0f} req/s  rounds {[round(v) for v in spread.values]}"
+        )
+    bare = results["bare"]
     for name in ("validate", "validate+record"):
-        ratio = medians[name] / medians["bare"]
-        print(f"{name}: {ratio:.2f} of bare mitmdump (target >= 0.85)")
+        ratio = ratio_of(results[name], bare)
+        print(f"{name}: {ratio.median:.2f} of bare mitmdump (target >= 0.85)")
         figure(
             f"proxy req/s, vstape {name}",
-            medians[name],
+            results[name],
             "req/s",
             "bare mitmdump",
-            medians["bare"],
+            bare,
             ratio,
             ">= 0.85x",
         )
