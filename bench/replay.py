@@ -252,7 +252,7 @@ def _measure(folder: Path) -> None:
             "us/req",
             "floor",
             floor,
-            None if floor is None else floor / fixture,
+            None if floor is None else ratio_of(floor, fixture),
             ">= 0.83x (<= 1.2x floor)",
         )
     if ("vstape-json", 100) in table and ("vstape-json", 10_000) in table:

@@ -118,7 +118,11 @@ def cassette_lock(path: str | os.PathLike[str]) -> Iterator[None]:
 
 
 class CassetteLock:
-    """:func:`cassette_lock` for a long-lived writer: the lock file stays open until :meth:`close`."""
+    """:func:`cassette_lock` for a long-lived writer: the lock file stays open until :meth:`close`.
+
+    One holder at a time per instance (``flock`` does not exclude holders of one open
+    file): a writer guards its own with a thread lock; each writer has its own instance.
+    """
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.target = Path(path)
