@@ -99,6 +99,12 @@ class Recorder:
 
     async def _commit(self, target: Path, interaction: Interaction) -> None:
         """Hand the interaction to the cassette's writer thread; resume once it is durable."""
+        committer = self._writer(target)
+        if not committer.writer.sync:  # --durability=flush: written now when nothing waits
+            staged = committer.writer.try_stage([interaction])
+            if staged is not None:
+                staged.finish()
+                return
         loop = asyncio.get_running_loop()
         durable: asyncio.Future[None] = loop.create_future()
 
@@ -112,7 +118,7 @@ class Recorder:
         def done(error: BaseException | None) -> None:
             loop.call_soon_threadsafe(settle, error)
 
-        self._writer(target).submit(interaction, done)
+        committer.submit(interaction, done)
         await durable
 
     async def response(self, flow: http.HTTPFlow) -> None:

@@ -152,6 +152,30 @@ class CassetteLock:
         finally:
             fcntl.flock(fd, fcntl.LOCK_UN)
 
+    def try_acquire(self) -> bool:
+        """Take the lock only if it is free now (never waits); :meth:`release` gives it back.
+
+        False too when there is no private lock folder (the folder lock only waits).
+        """
+        if self._lock_path is None:
+            return False
+        while True:
+            if self._fd is None:
+                self._fd = os.open(self._lock_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+            try:
+                fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return False
+            if _same_file(self._fd, self._lock_path):
+                return True
+            os.close(self._fd)
+            self._fd = None
+
+    def release(self) -> None:
+        """Give back a lock taken by :meth:`try_acquire`."""
+        if self._fd is not None:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+
     def close(self) -> None:
         """Remove the lock file (taking the lock first: only a holder removes it)."""
         if self._fd is None or self._lock_path is None:

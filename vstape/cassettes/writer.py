@@ -114,6 +114,9 @@ class CassetteWriter:
         self._lock = threading.Lock()
         self._held = CassetteLock(self.path) if keep_lock else None
         self.count = 0
+        # The order a batch takes its cassettes' locks in, the same in every process: two
+        # recorders sharing cassettes never wait for each other's lock crosswise.
+        self.lock_order = os.path.realpath(self.path)
 
     def _cassette_lock(self) -> contextlib.AbstractContextManager[None]:
         return self._held.held() if self._held is not None else cassette_lock(self.path)
@@ -160,12 +163,45 @@ class CassetteWriter:
         """
         items = [dump_item(i, self.fmt) for i in interactions]
         stack = contextlib.ExitStack()
-        staged = Staged(self, len(items), stack)
         try:
             if not os.path.isdir(self.path.parent):
                 self.path.parent.mkdir(parents=True, exist_ok=True)
             stack.enter_context(self._lock)
             stack.enter_context(self._cassette_lock())
+        except BaseException as err:
+            stack.close()
+            if isinstance(err, OSError):
+                raise _write_error(self.path, err) from err
+            raise
+        return self._staged_under(stack, items)
+
+    def try_stage(self, interactions: Sequence[Interaction]) -> Staged | None:
+        """:meth:`stage` when it need not wait; None when it would (then use :meth:`stage`).
+
+        Only for a writer that keeps its lock and has appended to its YAML file before (a
+        first write may rewrite the file): the caller can be an event loop, which must not
+        wait for a lock another writer holds.
+        """
+        if self._held is None or self.count == 0 or self.fmt != "yaml":
+            return None
+        if not self._lock.acquire(blocking=False):
+            return None
+        stack = contextlib.ExitStack()
+        stack.callback(self._lock.release)
+        try:
+            taken = self._held.try_acquire()
+        except OSError:  # the lock file could not be opened: the blocking path reports it
+            taken = False
+        if not taken:
+            stack.close()
+            return None
+        stack.callback(self._held.release)
+        return self._staged_under(stack, [dump_item(i, self.fmt) for i in interactions])
+
+    def _staged_under(self, stack: contextlib.ExitStack, items: list[bytes]) -> Staged:
+        """Write ``items`` while ``stack`` holds the locks (released by the result's ``finish``)."""
+        staged = Staged(self, len(items), stack)
+        try:
             if self.fmt == "json":
                 self._append_json(items)
             else:
@@ -240,7 +276,8 @@ class Committer:
             by_writer.setdefault(writer, []).append((interaction, done))
         errors: dict[CassetteWriter, BaseException | None] = {}
         staged: list[Staged] = []
-        for writer, entries in by_writer.items():  # write every cassette first...
+        ordered = sorted(by_writer.items(), key=lambda pair: pair[0].lock_order)
+        for writer, entries in ordered:  # write every cassette first (locks in one order)...
             try:
                 staged.append(writer.stage([interaction for interaction, _ in entries]))
                 errors[writer] = None

@@ -133,3 +133,22 @@ def test_a_writer_that_keeps_its_lock_removes_it_on_close(tmp_path: Path) -> Non
     writer.close()
     assert not lock_file.exists()
     assert _ids(path) == ["req_0", "req_1"] and writer.count == 2
+
+
+def test_try_stage_never_waits_for_a_lock_held_elsewhere(tmp_path: Path) -> None:
+    """What the flush mode's event loop uses: None while another writer holds the lock, else written."""
+    path = tmp_path / "c.yaml"
+    writer = CassetteWriter(path, keep_lock=True, sync=False)
+    assert writer.try_stage([_item(0)]) is None  # a first write may rewrite the file: not inline
+    writer.append(_item(0))
+    other = CassetteLock(path)
+    with other.held():
+        assert writer.try_stage([_item(1)]) is None
+    staged = writer.try_stage([_item(1)])
+    assert staged is not None
+    staged.finish()
+    assert _ids(path) == ["req_0", "req_1"] and writer.count == 2
+    with other.held():  # the lock was given back
+        pass
+    other.close()
+    writer.close()
