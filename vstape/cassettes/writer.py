@@ -182,7 +182,7 @@ class CassetteWriter:
         first write may rewrite the file): the caller can be an event loop, which must not
         wait for a lock another writer holds.
         """
-        if self._held is None or self.count == 0 or self.fmt != "yaml":
+        if self._held is None or self.count == 0 or self.fmt != "yaml" or _customized(self):
             return None
         if not self._lock.acquire(blocking=False):
             return None
@@ -232,6 +232,11 @@ class CassetteWriter:
                 self._held.close()
 
 
+def _customized(writer: CassetteWriter) -> bool:
+    """Whether a subclass changes what ``append_many`` writes: then it is always called."""
+    return type(writer).append_many is not CassetteWriter.append_many
+
+
 Done = Callable[[BaseException | None], None]
 
 
@@ -279,7 +284,11 @@ class Committer:
         ordered = sorted(by_writer.items(), key=lambda pair: pair[0].lock_order)
         for writer, entries in ordered:  # write every cassette first (locks in one order)...
             try:
-                staged.append(writer.stage([interaction for interaction, _ in entries]))
+                interactions = [interaction for interaction, _ in entries]
+                if _customized(writer):
+                    writer.append_many(interactions)  # its own append_many, written and synced
+                else:
+                    staged.append(writer.stage(interactions))
                 errors[writer] = None
             except Exception as err:  # reported to every caller of this cassette
                 errors[writer] = err

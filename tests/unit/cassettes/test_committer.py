@@ -152,3 +152,37 @@ def test_try_stage_never_waits_for_a_lock_held_elsewhere(tmp_path: Path) -> None
         pass
     other.close()
     writer.close()
+
+
+def test_a_writer_subclass_with_its_own_append_many_is_always_called(tmp_path: Path) -> None:
+    """A writer that transforms in append_many (placeholders, say) gets it, on both paths."""
+    from collections.abc import Sequence
+
+    from vstape.cassettes.model import Interaction
+
+    class Tagging(CassetteWriter):
+        def append_many(self, interactions: Sequence[Interaction]) -> None:
+            super().append_many(
+                [_item(5000 + len(self.seen) + k) for k in range(len(interactions))]
+            )
+            self.seen.extend(interactions)
+
+    path = tmp_path / "c.yaml"
+    writer = Tagging(path, keep_lock=True, sync=False)
+    writer.seen = []
+    writer.append(_item(0))
+    assert writer.try_stage([_item(1)]) is None  # never written around its append_many
+    committer = Committer()
+    done = threading.Event()
+    errors: list[BaseException | None] = []
+
+    def told(error: BaseException | None) -> None:
+        errors.append(error)
+        done.set()
+
+    GroupCommitter(writer, committer).submit(_item(2), told)
+    assert done.wait(10)
+    committer.close()
+    writer.close()
+    assert errors == [None]
+    assert _ids(path) == ["req_5000", "req_5001"]
