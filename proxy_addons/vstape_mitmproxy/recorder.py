@@ -29,7 +29,7 @@ from typing import Any
 from mitmproxy import ctx, exceptions, http
 
 from vstape.cassettes.model import Interaction
-from vstape.cassettes.writer import CassetteWriter, GroupCommitter
+from vstape.cassettes.writer import CassetteWriter, Committer, GroupCommitter
 from vstape.recording.interaction import to_interaction
 from vstape.reports.run import RecordingTally
 from vstape_mitmproxy import options as opts
@@ -63,6 +63,7 @@ class Recorder:
     def __init__(self) -> None:
         self.settings = opts.Settings()
         self.writers: dict[Path, GroupCommitter] = {}
+        self.committer: Committer | None = None  # one writer thread for every cassette
         self.tally = RecordingTally()
 
     @property
@@ -89,11 +90,21 @@ class Recorder:
 
     def _writer(self, path: Path) -> GroupCommitter:
         if path not in self.writers:
-            self.writers[path] = GroupCommitter(CassetteWriter(path))
+            if self.committer is None:
+                self.committer = Committer()
+            sync = self.settings.durability == "sync"  # "flush": written to the OS only
+            writer = CassetteWriter(path, keep_lock=True, sync=sync)
+            self.writers[path] = GroupCommitter(writer, self.committer)
         return self.writers[path]
 
     async def _commit(self, target: Path, interaction: Interaction) -> None:
         """Hand the interaction to the cassette's writer thread; resume once it is durable."""
+        committer = self._writer(target)
+        if not committer.writer.sync:  # --durability=flush: written now when nothing waits
+            staged = committer.writer.try_stage([interaction])
+            if staged is not None:
+                staged.finish()
+                return
         loop = asyncio.get_running_loop()
         durable: asyncio.Future[None] = loop.create_future()
 
@@ -107,7 +118,7 @@ class Recorder:
         def done(error: BaseException | None) -> None:
             loop.call_soon_threadsafe(settle, error)
 
-        self._writer(target).submit(interaction, done)
+        committer.submit(interaction, done)
         await durable
 
     async def response(self, flow: http.HTTPFlow) -> None:
@@ -141,6 +152,8 @@ class Recorder:
 
     def done(self) -> None:
         """Say where the cassettes are, and what could not be recorded."""
+        if self.committer is not None:
+            self.committer.close()  # everything queued is written first
         for path, committer in sorted(self.writers.items()):
             committer.close()
             if not self.settings.quiet:

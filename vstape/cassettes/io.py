@@ -29,6 +29,7 @@ import yaml
 from vstape.cassettes.binary import for_json, from_json, header_bytes, is_utf8, text_headers
 from vstape.cassettes.locks import hashed_name
 from vstape.cassettes.model import Cassette, CassetteError, Format, Interaction
+from vstape.cassettes.yaml_dump import dump_node, node_of
 
 __all__ = [
     "MAX_ALIASES",
@@ -275,7 +276,7 @@ def dump_item(interaction: Interaction, fmt: Format = "yaml") -> bytes:
             for position, value in enumerate(values):
                 if not is_utf8(value):  # written as !!binary: the exact bytes, for vcrpy too
                     values[position] = header_bytes(value)
-    text: str = yaml.dump([item], Dumper=_Dumper, sort_keys=True, allow_unicode=True, width=1 << 16)
+    text = dump_node(node_of([item]))  # = yaml.dump([item], Dumper=_Dumper, sort_keys=True, ...)
     # A text ending in blank lines is a `|+` block, after which PyYAML closes the document
     # with `...`: joined with the next item, that marker would end the cassette there.
     return text.removesuffix("...\n").encode("utf-8")
