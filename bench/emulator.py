@@ -1,20 +1,26 @@
 """Emulator list/paginate cost per request: a 10,000-file store vs a 100-file store.
 
 Cursor pagination jumps to the cursor through an id -> position index, so a page costs
-O(page), not O(store). Target: per-request time ratio (10,000 / 100) <= 2.
+O(page), not O(store). Target: per-request time ratio (10,000 / 100) <= 2. The ratio
+here is 10k time / 100 time (lower is better), each the median of interleaved rounds
+(bench._common.interleave); every page is a full page of 20.
 """
 
 from __future__ import annotations
 
 import gc
 import json
-import statistics
+import random
 import time
+from collections.abc import Callable
 
-from bench._common import figure
+from bench._common import figure, interleave, ratio_of
 from vstape.emulator import Emulator
 from vstape.http import Request
 
+SMALL, LARGE = 100, 10_000
+LIMIT = 20
+ROUNDS = 9
 AUTH = (("authorization", "Bearer sk-bench"), ("content-type", "application/json"))
 
 
@@ -46,75 +52,82 @@ def _store(n_files: int) -> tuple[Emulator, str, list[str]]:
     return emu, vs, ids
 
 
-def _per_request(emu: Emulator, vs: str, ids: list[str], rounds: int = 7, pages: int = 50) -> float:
-    """Median seconds per list request: pages walked from the middle of the store.
+def _spread(emu: Emulator, vs: str, ids: list[str], pages: int = 50) -> Callable[[], float]:
+    """A round: ``pages`` list requests, each after a cursor drawn anywhere in the store.
 
-    The store is built first and frozen out of the garbage collector's reach, so the
-    figure is the cost of paging, not of Python's GC walking a large heap.
+    Every page is full (``limit`` items after the cursor): the same work at any store
+    size, so the ratio measures where the items live, not how many a page holds.
     """
-    gc.collect()
-    gc.freeze()
-    samples = []
-    for _ in range(rounds):
+    picker = random.Random(len(ids))
+    last = len(ids) - LIMIT - 1
+
+    def round_() -> float:
+        paths = [
+            f"/v1/vector_stores/{vs}/files?limit={LIMIT}&order=asc&after={ids[picker.randint(0, last)]}"
+            for _ in range(pages)
+        ]
         start = time.perf_counter()
-        cursor = ids[len(ids) // 2]
-        for _ in range(pages):
-            page = json.loads(
-                emu.handle(
-                    Request(
-                        "GET",
-                        f"/v1/vector_stores/{vs}/files?limit=20&order=asc&after={cursor}",
-                        AUTH,
-                    )
-                ).body
-            )
-            cursor = page["last_id"] or cursor
-        samples.append((time.perf_counter() - start) / pages)
-    return statistics.median(samples)
+        for path in paths:
+            page = json.loads(emu.handle(Request("GET", path, AUTH)).body)
+            if len(page["data"]) != LIMIT:
+                raise RuntimeError(f"short page: {len(page['data'])} items")
+        return (time.perf_counter() - start) / pages
+
+    return round_
 
 
-def _hot(emu: Emulator, vs: str, ids: list[str]) -> float:
-    """Seconds per list request at one cursor (memory caches warm): the algorithmic cost."""
-    path = f"/v1/vector_stores/{vs}/files?limit=20&order=asc&after={ids[len(ids) // 2 - 30]}"
+def _hot(emu: Emulator, vs: str, ids: list[str], pages: int = 200) -> Callable[[], float]:
+    """A round: ``pages`` requests at one cursor (memory caches warm): the algorithmic cost."""
+    path = f"/v1/vector_stores/{vs}/files?limit={LIMIT}&order=asc&after={ids[len(ids) // 2 - 30]}"
     request = Request("GET", path, AUTH)
-    samples = []
-    for _ in range(7):
+
+    def round_() -> float:
         start = time.perf_counter()
-        for _ in range(200):
+        for _ in range(pages):
             emu.handle(request)
-        samples.append((time.perf_counter() - start) / 200)
-    return statistics.median(samples)
+        return (time.perf_counter() - start) / pages
+
+    return round_
 
 
 def main() -> None:
-    """Build both stores, time paging through each, print the ratios."""
-    small_store, large_store = _store(100), _store(10_000)
-    small, large = _per_request(*small_store), _per_request(*large_store)
-    hot_small, hot_large = _hot(*small_store), _hot(*large_store)
-    print(
-        f"spread cursors: 100 files {small * 1e6:,.0f} us/req; 10,000 files {large * 1e6:,.0f} us/req"
+    """Build both stores, page through each in interleaved rounds, print the ratios.
+
+    The stores are built first and frozen out of the garbage collector's reach, so the
+    figures are the cost of paging, not of Python's GC walking a large heap.
+    """
+    small_store, large_store = _store(SMALL), _store(LARGE)
+    gc.collect()
+    gc.freeze()
+    results = interleave(
+        {
+            "spread 100": _spread(*small_store),
+            "spread 10k": _spread(*large_store),
+            "same 100": _hot(*small_store),
+            "same 10k": _hot(*large_store),
+        },
+        rounds=ROUNDS,
+        warmup=1,
     )
-    print(
-        f"same cursor:    100 files {hot_small * 1e6:,.0f} us/req; 10,000 files {hot_large * 1e6:,.0f} us/req"
-    )
-    figure(
-        "emulator list page, 10k files, spread cursors",
-        large * 1e6,
-        "us/req",
-        "100-file store",
-        small * 1e6,
-        small / large,
-        "10k/100 time <= 2",
-    )
-    figure(
-        "emulator list page, 10k files, same cursor",
-        hot_large * 1e6,
-        "us/req",
-        "100-file store",
-        hot_small * 1e6,
-        hot_small / hot_large,
-        "10k/100 time <= 2",
-    )
+    us = {name: spread.map(lambda s: s * 1e6) for name, spread in results.items()}
+    for kind in ("spread", "same"):
+        small, large = us[f"{kind} 100"], us[f"{kind} 10k"]
+        print(
+            f"{kind + ' cursors:':16} 100 files {small.median:,.1f} us/req "
+            f"({small.lo:,.1f}-{small.hi:,.1f}); 10,000 files {large.median:,.1f} us/req "
+            f"({large.lo:,.1f}-{large.hi:,.1f}); 10k/100 {ratio_of(large, small).median:.2f}x"
+        )
+    for kind, label in (("spread", "spread cursors"), ("same", "same cursor")):
+        small, large = us[f"{kind} 100"], us[f"{kind} 10k"]
+        figure(
+            f"emulator list page, 10k files, {label}",
+            large,
+            "us/req",
+            "100-file store",
+            small,
+            ratio_of(large, small),
+            "10k/100 time <= 2x",
+        )
 
 
 if __name__ == "__main__":

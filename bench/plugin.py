@@ -3,22 +3,24 @@
 Import time: a fresh interpreter importing pytest plus the plugin module, against the
 same with pytest-recording's plugin module (the anchor) and with pytest alone.
 Suite: 1,000 tests, each replaying a create + retrieve through the official SDK from
-one cassette, run with pytest -n 0 and with pytest -n 2 (pytest-xdist).
+one cassette, run with pytest -n 0 and with pytest -n 2 (pytest-xdist). Both in interleaved rounds
+(bench._common.interleave).
 """
 
 from __future__ import annotations
 
+import functools
 import json
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from bench._common import figure
+from bench._common import Spread, figure, interleave, ratio_of
 
 TESTS = 1_000
+SUITE_ROUNDS = 3
 
 
 def _wall(argv: list[str], cwd: Path | None = None) -> float:
@@ -27,18 +29,20 @@ def _wall(argv: list[str], cwd: Path | None = None) -> float:
     return time.perf_counter() - start
 
 
-def import_times(rounds: int = 9) -> dict[str, float]:
-    """Median wall time of a fresh interpreter importing each module set."""
+def import_times(rounds: int = 9) -> dict[str, Spread]:
+    """Wall time of a fresh interpreter importing each module set, interleaved rounds."""
     cases = {
         "pytest": "import pytest",
         "pytest + vstape plugin": "import pytest, vstape_pytest.plugin",
         "pytest + pytest-recording plugin": "import pytest, pytest_recording.plugin",
     }
-    samples: dict[str, list[float]] = {k: [] for k in cases}
-    for _ in range(rounds):
-        for name, code in cases.items():
-            samples[name].append(_wall([sys.executable, "-c", code]))
-    return {k: statistics.median(v) for k, v in samples.items()}
+    return interleave(
+        {
+            name: functools.partial(_wall, [sys.executable, "-c", code])
+            for name, code in cases.items()
+        },
+        rounds=rounds,
+    )
 
 
 def make_suite(folder: Path) -> None:
@@ -50,6 +54,7 @@ def make_suite(folder: Path) -> None:
     from vstape.cassettes.model import Cassette
     from vstape.emulator import Emulator
     from vstape.emulator.transport import EmulatorTransport
+    from vstape.http import Request, Response
     from vstape.recording.interaction import Exchange, RecordPolicy, to_interaction
 
     interactions = []
@@ -62,14 +67,15 @@ def make_suite(folder: Path) -> None:
             interactions.append(
                 to_interaction(
                     Exchange(
-                        request.method,
-                        str(request.url),
-                        list(request.headers.items()),
-                        body,
-                        response.status_code,
-                        response.reason_phrase,
-                        list(response.headers.items()),
-                        response.read(),
+                        Request(
+                            request.method, str(request.url), list(request.headers.items()), body
+                        ),
+                        Response.as_received(
+                            response.status_code,
+                            list(response.headers.items()),
+                            response.read(),
+                            response.reason_phrase,
+                        ),
                     ),
                     RecordPolicy(),
                 )
@@ -104,19 +110,36 @@ def main() -> None:
     """Print import times and suite wall times with ratios."""
     times = import_times()
     for name, seconds in times.items():
-        print(f"import {name:<36} {seconds * 1000:7.1f} ms")
-    ours = times["pytest + vstape plugin"] - times["pytest"]
-    anchor = times["pytest + pytest-recording plugin"] - times["pytest"]
+        print(
+            f"import {name:<36} {seconds.median * 1000:7.1f} ms "
+            f"({seconds.lo * 1000:.1f}-{seconds.hi * 1000:.1f})"
+        )
+    # Added to `import pytest`, round by round (each round imports all three in turn).
+    bare = times["pytest"].values
+    ours = Spread(
+        tuple(a - b for a, b in zip(times["pytest + vstape plugin"].values, bare, strict=True))
+    )
+    anchor = Spread(
+        tuple(
+            a - b
+            for a, b in zip(times["pytest + pytest-recording plugin"].values, bare, strict=True)
+        )
+    )
     figure(
         "plugin import time (added to pytest)",
-        ours * 1000,
+        ours.map(lambda s: s * 1000),
         "ms",
         "pytest-recording plugin",
-        anchor * 1000,
-        anchor / ours if ours > 0 else None,
+        anchor.map(lambda s: s * 1000),
+        None,
         "",
     )
-    folder = Path(tempfile.mkdtemp(prefix="vstape-suite-"))
+    with tempfile.TemporaryDirectory(prefix="vstape-suite-") as tmp:
+        _suite(Path(tmp))
+
+
+def _suite(folder: Path) -> None:
+    """Write the replayed suite into ``folder``, time it at -n 0 and -n 2."""
     make_suite(folder)
     base = [
         sys.executable,
@@ -132,11 +155,26 @@ def main() -> None:
         "--record-mode=none",
         "--block-network",
     ]
-    serial = _wall([*base, "-n", "0"], cwd=folder)
-    parallel = _wall([*base, "-n", "2"], cwd=folder)
-    print(f"{TESTS}-test replayed suite: -n 0 {serial:.1f} s, -n 2 {parallel:.1f} s")
+    suites = interleave(
+        {
+            "-n 0": functools.partial(_wall, [*base, "-n", "0"], cwd=folder),
+            "-n 2": functools.partial(_wall, [*base, "-n", "2"], cwd=folder),
+        },
+        rounds=SUITE_ROUNDS,
+    )
+    serial, parallel = suites["-n 0"], suites["-n 2"]
+    print(
+        f"{TESTS}-test replayed suite: -n 0 {serial.median:.1f} s {serial.values}, "
+        f"-n 2 {parallel.median:.1f} s {parallel.values}"
+    )
     figure(
-        f"{TESTS}-test replayed suite, -n 2", parallel, "s", "-n 0", serial, serial / parallel, ""
+        f"{TESTS}-test replayed suite, -n 2",
+        parallel,
+        "s",
+        "-n 0",
+        serial,
+        ratio_of(serial, parallel),
+        "",
     )
 
 

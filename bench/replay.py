@@ -1,7 +1,10 @@
 """Replay cost per request at N = 100, 1,000, 10,000 interactions, through the official SDK.
 
-Tools, each measured in a fresh process on the same cassettes:
+Tools, each measured in a fresh process on the same cassettes, in interleaved rounds
+(bench._common.interleave: floor, vstape, ..., floor, vstape, ...):
 - vstape: vcrpy configured by the plugin (indexed cassette), YAML and JSON cassettes;
+- vstape fixture client: the same cassette in use, the client the ``openai_client``
+  fixture builds (replay at the httpx2 transport, no vcrpy stub per request);
 - stock vcrpy (+ the same YAML cassette; at 10,000 extrapolated from random positions);
 - cassetter (Rust-backed, on the same vcrpy-format YAML; it refuses large YAML files);
 - floor: the SDK with an httpx2.MockTransport, no interception at all.
@@ -11,16 +14,17 @@ Also: loading a 10,000-interaction cassette, vstape JSON vs vcrpy's YAML loader.
 from __future__ import annotations
 
 import json
+import math
 import random
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from bench._common import figure
+from bench._common import Spread, figure, interleave, ratio_of
 from vstape.cassettes.io import dump
 from vstape.cassettes.model import Cassette, Interaction, Request, Response, ResponseBody, Status
 
@@ -68,11 +72,12 @@ def make_cassettes(folder: Path, n: int) -> None:
     dump(Cassette(items), folder / f"vs_{n}.json")
 
 
-def _client(transport: Any = None) -> Any:
+def _client(transport: Any = None, http: Any = None) -> Any:
     import httpx2
     from openai import OpenAI
 
-    http = httpx2.Client(transport=transport) if transport is not None else None
+    if transport is not None:
+        http = httpx2.Client(transport=transport)
     return OpenAI(api_key="sk-bench", max_retries=0, http_client=http)
 
 
@@ -95,7 +100,12 @@ def one(tool: str, cassette: str, n: int, sample: int) -> dict[str, float]:
     if tool == "floor":
         client, context = warm, None
     else:
-        client = _client()
+        if tool == "vstape-fixture":
+            from vstape_pytest._vcr.transport import http_client
+
+            client = _client(http=http_client())  # what the openai_client fixture builds
+        else:
+            client = _client()
         if tool.startswith("vstape"):
             import vcr
 
@@ -154,41 +164,70 @@ def _load_vcrpy_yaml(path: Path) -> float:
     )
 
 
+def _contender(
+    tool: str, cassette: Path, n: int, sample: int, failed: set[str], loads: list[float]
+) -> Callable[[], float]:
+    """One round of ``tool``: a fresh process replaying ``cassette``; its us per request.
+
+    A tool that fails once (cassetter refuses big YAML files) is not run again: NaN.
+    The load times of vstape-json at 10,000 go to ``loads``.
+    """
+
+    def round_() -> float:
+        if tool in failed:
+            return math.nan
+        result = _run(tool, cassette, n, sample)
+        if result is None:
+            failed.add(tool)
+            return math.nan
+        if tool == "vstape-json" and n == 10_000:
+            loads.append(result["load_s"])
+        return result["per_request_us"]
+
+    return round_
+
+
 def main() -> None:
     """Build the cassettes, measure every tool at every N, print ratios."""
-    folder = Path(tempfile.mkdtemp(prefix="vstape-bench-"))
+    with tempfile.TemporaryDirectory(prefix="vstape-bench-") as tmp:
+        _measure(Path(tmp))
+
+
+def _measure(folder: Path) -> None:
+    """Every tool at every N on cassettes written to ``folder``."""
     for n in SIZES:
         make_cassettes(folder, n)
-    table: dict[tuple[str, int], float] = {}
+    table: dict[tuple[str, int], Spread] = {}
+    loads: list[float] = []  # vstape-json at 10,000: the cassette's load time of each run
     for n in SIZES:
         cases = [
             ("floor", "yaml", 0),
             ("vstape-json", "json", 0),
             ("vstape-yaml", "yaml", 0),
+            ("vstape-fixture", "json", 0),
             ("vcrpy", "yaml", SAMPLE if n >= 10_000 else 0),
             ("cassetter", "yaml", 0),
         ]
-        for tool, fmt, sample in cases:
-            runs = [
-                r
-                for r in (_run(tool, folder / f"vs_{n}.{fmt}", n, sample) for _ in range(ROUNDS))
-                if r
-            ]
-            if runs:
-                table[(tool, n)] = statistics.median(r["per_request_us"] for r in runs)
-                if tool == "vstape-json" and n == 10_000:
-                    table[("load-json", n)] = statistics.median(r["load_s"] for r in runs)
-            print(
-                f"N={n:>6} {tool:<12} {table.get((tool, n), float('nan')):>10,.0f} us/request",
-                flush=True,
-            )
+        failed: set[str] = set()
+        results = interleave(
+            {
+                tool: _contender(tool, folder / f"vs_{n}.{fmt}", n, sample, failed, loads)
+                for tool, fmt, sample in cases
+            },
+            rounds=ROUNDS,
+        )
+        for tool, spread in results.items():
+            if tool not in failed:
+                table[(tool, n)] = spread
+            median = spread.median if tool not in failed else math.nan
+            rounds = [round(v) for v in spread.values if not math.isnan(v)]
+            print(f"N={n:>6} {tool:<12} {median:>10,.0f} us/request  rounds {rounds}", flush=True)
     for n in SIZES:
         ours = table.get(("vstape-json", n))
         if ours is None:
             continue
         for anchor in ("floor", "vcrpy", "cassetter"):
             value = table.get((anchor, n))
-            ratio = None if value is None else value / ours
             target = {
                 "vcrpy": ">= 20x at 1,000" if n == 1_000 else "",
                 "floor": "stretch >= 0.83x (<= 1.2x floor)",
@@ -199,22 +238,36 @@ def main() -> None:
                 "us/req",
                 anchor,
                 value,
-                ratio,
+                None if value is None else ratio_of(value, ours),
                 target.get(anchor, ""),
             )
+    for n in SIZES:
+        fixture = table.get(("vstape-fixture", n))
+        floor = table.get(("floor", n))
+        if fixture is None:
+            continue
+        figure(
+            f"replay N={n:,} (vstape fixture client)",
+            fixture,
+            "us/req",
+            "floor",
+            floor,
+            None if floor is None else ratio_of(floor, fixture),
+            ">= 0.83x (<= 1.2x floor)",
+        )
     if ("vstape-json", 100) in table and ("vstape-json", 10_000) in table:
-        growth = table[("vstape-json", 10_000)] / table[("vstape-json", 100)]
+        growth = ratio_of(table[("vstape-json", 10_000)], table[("vstape-json", 100)])
         figure("replay growth 10,000 vs 100 (vstape)", growth, "x", "", None, None, "<= 1.5x")
-    if ("load-json", 10_000) in table:
-        vcrpy_load = statistics.median(_load_vcrpy_yaml(folder / "vs_10000.yaml") for _ in range(2))
-        ours = table[("load-json", 10_000)]
+    if loads:
+        ours_load = Spread(tuple(loads))
+        vcrpy_load = Spread(tuple(_load_vcrpy_yaml(folder / "vs_10000.yaml") for _ in loads))
         figure(
             "load 10,000-interaction cassette",
-            ours * 1000,
+            ours_load.map(lambda s: s * 1000),
             "ms",
             "vcrpy YAML loader",
-            vcrpy_load * 1000,
-            vcrpy_load / ours,
+            vcrpy_load.map(lambda s: s * 1000),
+            ratio_of(vcrpy_load, ours_load),
             ">= 10x",
         )
 

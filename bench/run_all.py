@@ -2,9 +2,11 @@
 
 Each benchmark script prints its own report and, for the summary, lines of the form::
 
-    FIGURE<TAB>name<TAB>value<TAB>unit<TAB>anchor<TAB>anchor value<TAB>ratio<TAB>target
+    FIGURE<TAB>name<TAB>value<TAB>unit<TAB>anchor<TAB>anchor value<TAB>ratio<TAB>target<TAB>flag
 
-(``ratio`` = how many times better than the anchor, measured in the same run). This
+(``ratio`` = how many times better than the anchor, measured in the same run; values are
+``median (min–max)`` over interleaved rounds, and ``flag`` says NOISY where the spread
+is larger than the gap: see :mod:`bench._common`). This
 runner collects those lines into one table. Timings are not tests: the machine is
 shared and noisy, so read ratios, not absolute numbers.
 """
@@ -51,7 +53,17 @@ def main() -> int:
             if line.startswith("FIGURE\t"):
                 rows.append([script.stem, *line.split("\t")[1:]])
         print(f"   ({time.perf_counter() - started:.1f} s)", flush=True)
-    header = ["bench", "figure", "value", "unit", "anchor", "anchor value", "ratio", "target"]
+    header = [
+        "bench",
+        "figure",
+        "value",
+        "unit",
+        "anchor",
+        "anchor value",
+        "ratio",
+        "target",
+        "flag",
+    ]
     print()
     print("| " + " | ".join(header) + " |")
     print("|" + "---|" * len(header))

@@ -18,6 +18,7 @@ import httpx2
 from openai import OpenAI
 
 from bench._common import figure, median_time
+from vstape import http
 from vstape.cassettes.io import dumps
 from vstape.cassettes.model import Cassette, Interaction
 from vstape.cli.sdk.script import run_everything
@@ -39,14 +40,13 @@ class _Recording(httpx2.BaseTransport):
         response = self.inner.handle_request(request)
         self.exchanges.append(
             Exchange(
-                request.method,
-                str(request.url),
-                list(request.headers.items()),
-                body,
-                response.status_code,
-                response.reason_phrase,
-                list(response.headers.items()),
-                response.read(),
+                http.Request(request.method, str(request.url), list(request.headers.items()), body),
+                http.Response.as_received(
+                    response.status_code,
+                    list(response.headers.items()),
+                    response.read(),
+                    response.reason_phrase,
+                ),
             )
         )
         return response

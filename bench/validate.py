@@ -1,6 +1,6 @@
 """Decode + validate a 100-object VectorStoreFile list page: vstape vs pydantic vs jsonschema.
 
-One run, interleaved rounds, medians. vstape = ``vstape.validation.validate.validate_response``
+One run, interleaved rounds (bench._common), medians with min-max spreads. vstape = ``vstape.validation.validate.validate_response``
 (one msgspec decode on valid input); pydantic = the official SDK's own ``VectorStoreFile``
 type in a page model; jsonschema = Draft 2020-12 on the schema msgspec derives from the
 same Structs; json.loads = parsing only, no validation.
@@ -9,8 +9,6 @@ same Structs; json.loads = parsing only, no validation.
 from __future__ import annotations
 
 import json
-import statistics
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -19,7 +17,7 @@ import msgspec
 from openai._models import BaseModel as SdkModel
 from openai.types.vector_stores import VectorStoreFile
 
-from bench._common import figure
+from bench._common import figure, interleave, ratio_of, timed
 from vstape.api import schemas
 from vstape.validation.validate import validate_response
 
@@ -99,46 +97,30 @@ def main() -> None:
         "jsonschema": 3,
         "json.loads (no validation)": 100,
     }
-    samples: dict[str, list[float]] = {name: [] for name in methods}
-    for _ in range(ROUNDS):
-        for name, fn in methods.items():
-            start = time.perf_counter()
-            for _ in range(inner[name]):
-                fn()
-            samples[name].append((time.perf_counter() - start) / inner[name])
-    rate = {name: N_OBJECTS / statistics.median(times) for name, times in samples.items()}
+    seconds = interleave(
+        {name: timed(fn, inner=inner[name]) for name, fn in methods.items()}, rounds=ROUNDS
+    )
+    rate = {name: s.map(lambda t: N_OBJECTS / t) for name, s in seconds.items()}  # objects/s
     for name, objects in rate.items():
         print(
-            f"{name:<28} {objects:>12,.0f} objects/s  ({statistics.median(samples[name]) * 1e6:,.1f} us/page)"
+            f"{name:<28} {objects.median:>12,.0f} objects/s ({objects.lo:,.0f}-{objects.hi:,.0f})"
+            f"  ({seconds[name].median * 1e6:,.1f} us/page)"
         )
     vs = rate["vstape"]
-    figure(
-        "validate: vstape vs pydantic",
-        vs,
-        "obj/s",
-        "pydantic (SDK types)",
-        rate["pydantic (SDK types)"],
-        vs / rate["pydantic (SDK types)"],
-        ">= 4x",
-    )
-    figure(
-        "validate: vstape vs jsonschema",
-        vs,
-        "obj/s",
-        "jsonschema",
-        rate["jsonschema"],
-        vs / rate["jsonschema"],
-        ">= 100x",
-    )
-    figure(
-        "validate: vstape vs json.loads",
-        vs,
-        "obj/s",
-        "json.loads",
-        rate["json.loads (no validation)"],
-        vs / rate["json.loads (no validation)"],
-        "",
-    )
+    for anchor, label, target in (
+        ("pydantic (SDK types)", "pydantic", ">= 4x"),
+        ("jsonschema", "jsonschema", ">= 100x"),
+        ("json.loads (no validation)", "json.loads", ""),
+    ):
+        figure(
+            f"validate: vstape vs {label}",
+            vs,
+            "obj/s",
+            anchor,
+            rate[anchor],
+            ratio_of(vs, rate[anchor]),
+            target,
+        )
 
 
 if __name__ == "__main__":

@@ -20,7 +20,9 @@ OTHER_FIXTURES: tuple[tuple[tuple[str, ...], str], ...] = (
     (
         ("openai_client", "async_openai_client"),
         "SDK clients for the default base URL, "
-        "`max_retries=0` (use `.with_options(max_retries=2)` to test retries)",
+        "`max_retries=0` (use `.with_options(max_retries=2)` to test retries); the cassettes "
+        "in use answer them at the transport, without vcrpy's stubs (what they cannot "
+        "answer, a miss or a request to record, goes through vcrpy as for any client)",
     ),
 )
 

@@ -111,6 +111,13 @@ class Request:
         """The URL's raw query string."""
         return query_of(self.url)
 
+    @property
+    def target(self) -> str:
+        """The path with its query string, if any (what the route table matches and the
+        validator checks: ``/v1/vector_stores?limit=2``)."""
+        query = self.query
+        return f"{self.path or '/'}?{query}" if query else self.path or "/"
+
     def header(self, name: str, default: str = "") -> str:
         """The first value of header ``name`` (any casing)."""
         return header(self.headers, name, default)
@@ -128,6 +135,16 @@ class Response:
     def __post_init__(self) -> None:
         if not self.reason:
             object.__setattr__(self, "reason", reason(self.status))
+
+    @classmethod
+    def as_received(
+        cls, status: int, headers: HeaderPairs, body: bytes, reason_phrase: str
+    ) -> Response:
+        """A response as it came off the wire: its reason phrase kept even when empty
+        (HTTP/2 sends none), where the constructor would put the standard phrase."""
+        made = cls(status, headers, body, reason_phrase or "-")
+        object.__setattr__(made, "reason", reason_phrase)
+        return made
 
     def header(self, name: str, default: str = "") -> str:
         """The first value of header ``name`` (any casing)."""

@@ -13,6 +13,7 @@ from typing import Any
 
 from mitmproxy import http
 
+from vstape.http import Request, Response
 from vstape.recording.interaction import Exchange
 
 VERDICT = "vstape"
@@ -32,13 +33,17 @@ def exchange_of(
     request, response = flow.request, flow.response
     assert response is not None
     return Exchange(
-        method=request.method,
-        url=request.pretty_url if pretty_url else request.url,
-        request_headers=list(request.headers.items()),
-        request_body=request.get_content(strict=False) or b"",
-        status=response.status_code,
-        reason=response.reason or "",
-        response_headers=list(response.headers.items()),
-        response_body=response.get_content(strict=False) or b"",
+        Request(
+            request.method,
+            request.pretty_url if pretty_url else request.url,
+            list(request.headers.items()),
+            request.get_content(strict=False) or b"",
+        ),
+        Response.as_received(
+            response.status_code,
+            list(response.headers.items()),
+            response.get_content(strict=False) or b"",
+            response.reason or "",
+        ),
         duration_ms=duration_ms,
     )

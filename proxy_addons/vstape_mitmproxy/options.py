@@ -18,6 +18,7 @@ from vstape.recording.redact import RedactionPolicy
 
 SPLIT_RULES = ("route", "family", "none")
 FORMATS = ("yaml", "json")
+DURABILITY = ("sync", "flush")
 
 # name, type, default, help
 OPTIONS: tuple[tuple[str, Any, Any, str], ...] = (
@@ -69,6 +70,14 @@ OPTIONS: tuple[tuple[str, Any, Any, str], ...] = (
     ("vstape_report_json", str, "", "Write the run report as JSON here at shutdown."),
     ("vstape_junit", str, "", "Write the run report as JUnit XML here at shutdown."),
     ("vstape_quiet", bool, False, "Do not print one line per flow."),
+    (
+        "vstape_durability",
+        str,
+        "sync",
+        "When a recorded response goes back: sync (default; its interaction is synced to "
+        "disk and survives a crash of the machine) or flush (written to the OS: it survives "
+        "kill -9 of the proxy, not a power loss).",
+    ),
 )
 
 
@@ -86,6 +95,7 @@ class Settings:
     """Write the real ids and times (no placeholders, no time shift)."""
     report_json: Path | None = None
     junit: Path | None = None
+    durability: str = "sync"
     policy: RecordPolicy = field(default_factory=RecordPolicy)
 
     @property
@@ -181,6 +191,7 @@ def parse(options: Any) -> Settings:
         keep_ids=bool(options.vstape_keep_ids),
         report_json=Path(options.vstape_report_json) if options.vstape_report_json else None,
         junit=Path(options.vstape_junit) if options.vstape_junit else None,
+        durability=_choice("vstape_durability", options.vstape_durability, DURABILITY),
         policy=RecordPolicy(
             keep_host=bool(options.vstape_keep_host),
             strict=bool(options.vstape_strict),

@@ -34,7 +34,7 @@ from typing import Any
 from mitmproxy import ctx, exceptions, http
 
 from vstape.cassettes.model import Interaction
-from vstape.cassettes.writer import CassetteWriter, GroupCommitter
+from vstape.cassettes.writer import CassetteWriter, Committer, GroupCommitter
 from vstape.recording.interaction import to_interaction
 from vstape.recording.stable_scope import ScopeNormalizer
 from vstape.recording.stable_writer import StableWriter
@@ -71,6 +71,7 @@ class Recorder:
         self.settings = opts.Settings()
         self.writers: dict[Path, GroupCommitter] = {}
         self.scopes: dict[Path, ScopeNormalizer] = {}
+        self.committer: Committer | None = None  # one writer thread for every cassette
         self.tally = RecordingTally()
 
     @property
@@ -97,20 +98,29 @@ class Recorder:
 
     def _writer(self, path: Path) -> GroupCommitter:
         if path not in self.writers:
-            self.writers[path] = GroupCommitter(self._cassette_writer(path))
+            if self.committer is None:
+                self.committer = Committer()
+            self.writers[path] = GroupCommitter(self._cassette_writer(path), self.committer)
         return self.writers[path]
 
     def _cassette_writer(self, path: Path) -> CassetteWriter:
         """A stable writer (one scope per cassette file or folder), or a plain one (keep ids)."""
+        sync = self.settings.durability == "sync"  # "flush": written to the OS only
         scope = self.settings.scope
         if self.settings.keep_ids or scope is None:
-            return CassetteWriter(path)
+            return CassetteWriter(path, keep_lock=True, sync=sync)
         if scope not in self.scopes:
             self.scopes[scope] = ScopeNormalizer(scope, folder=scope != self.settings.cassette)
-        return StableWriter(path, self.scopes[scope])
+        return StableWriter(path, self.scopes[scope], keep_lock=True, sync=sync)
 
     async def _commit(self, target: Path, interaction: Interaction) -> None:
         """Hand the interaction to the cassette's writer thread; resume once it is durable."""
+        committer = self._writer(target)
+        if not committer.writer.sync:  # --durability=flush: written now when nothing waits
+            staged = committer.writer.try_stage([interaction])
+            if staged is not None:
+                staged.finish()
+                return
         loop = asyncio.get_running_loop()
         durable: asyncio.Future[None] = loop.create_future()
 
@@ -124,7 +134,7 @@ class Recorder:
         def done(error: BaseException | None) -> None:
             loop.call_soon_threadsafe(settle, error)
 
-        self._writer(target).submit(interaction, done)
+        committer.submit(interaction, done)
         await durable
 
     async def response(self, flow: http.HTTPFlow) -> None:
@@ -158,6 +168,8 @@ class Recorder:
 
     def done(self) -> None:
         """Say where the cassettes are, and what could not be recorded."""
+        if self.committer is not None:
+            self.committer.close()  # everything queued is written first
         for path, committer in sorted(self.writers.items()):
             committer.close()
             if not self.settings.quiet:

@@ -130,12 +130,29 @@ def vector_store_emulator(
     handle.reset()
 
 
+def _replay_http_client(asynchronous: bool) -> Any:
+    """The SDK's default http client over vstape's replay transport; None (the SDK's own) without httpx2."""
+    try:
+        from vstape_pytest._vcr import transport
+    except ImportError:  # an SDK without httpx2 (or without vcrpy): the SDK's default client
+        return None
+    return transport.async_http_client() if asynchronous else transport.http_client()
+
+
 @pytest.fixture
 def openai_client() -> Iterator[Any]:
-    """An ``OpenAI`` client for the default base URL (or OPENAI_BASE_URL), no retries: ready for replay."""
+    """An ``OpenAI`` client for the default base URL (or OPENAI_BASE_URL), no retries: ready for replay.
+
+    Cassettes in use (``@pytest.mark.vcr``, the shipped-cassette fixtures) answer it at
+    the transport, without vcrpy's stubs; anything they cannot answer goes through vcrpy.
+    """
     from openai import OpenAI
 
-    client = OpenAI(api_key=os.environ.get("OPENAI_API_KEY", "sk-test"), max_retries=0)
+    client = OpenAI(
+        api_key=os.environ.get("OPENAI_API_KEY", "sk-test"),
+        max_retries=0,
+        http_client=_replay_http_client(asynchronous=False),
+    )
     try:
         yield client
     finally:
@@ -144,7 +161,14 @@ def openai_client() -> Iterator[Any]:
 
 @pytest.fixture
 def async_openai_client() -> Any:
-    """An ``AsyncOpenAI`` client for the default base URL (or OPENAI_BASE_URL), no retries."""
+    """An ``AsyncOpenAI`` client for the default base URL (or OPENAI_BASE_URL), no retries.
+
+    Replays at the transport like ``openai_client``.
+    """
     from openai import AsyncOpenAI
 
-    return AsyncOpenAI(api_key=os.environ.get("OPENAI_API_KEY", "sk-test"), max_retries=0)
+    return AsyncOpenAI(
+        api_key=os.environ.get("OPENAI_API_KEY", "sk-test"),
+        max_retries=0,
+        http_client=_replay_http_client(asynchronous=True),
+    )

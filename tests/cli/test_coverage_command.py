@@ -10,6 +10,7 @@ import json
 import subprocess
 from pathlib import Path
 
+from tests import factories as f
 from tests.procs import ROOT, VSTAPE
 from vstape.api.routes import ROUTES
 from vstape.cassettes.io import dump
@@ -45,7 +46,7 @@ def _item(
 
 
 def error_json(code: str | None, kind: str = "invalid_request_error") -> str:
-    return json.dumps({"error": {"message": "m", "type": kind, "param": None, "code": code}})
+    return json.dumps(f.error("m", type=kind, code=code))
 
 
 def hand_made(folder: Path) -> Path:

@@ -87,7 +87,10 @@ CORE = [
     ["faults", "--route", "get_file"],
     ["where"],
     ["docs", "install"],
-    ["diff", str(ROOT / "cassettes" / "get_file"), str(ROOT / "cassettes" / "get_file")],
+    ["import", str(ROOT / "tests" / "cli" / "data" / "get_file_ok.har"), "--cassette", "in.yaml"],
+    ["export", str(ROOT / "cassettes" / "get_file" / "ok.yaml"), "--har", "out.har"],
+    ["diff", *[str(ROOT / "cassettes" / "get_file" / "ok.yaml")] * 2],
+    ["drift", "live", str(ROOT / "cassettes" / "get_file"), "--upstream", "http://127.0.0.1:9"],
 ]
 
 

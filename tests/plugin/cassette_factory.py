@@ -17,6 +17,7 @@ from vstape.cassettes.io import dump
 from vstape.cassettes.model import Cassette, Interaction
 from vstape.emulator import Emulator
 from vstape.emulator.transport import EmulatorTransport
+from vstape.http import Request, Response
 from vstape.recording.interaction import Exchange, RecordPolicy, to_interaction
 
 
@@ -31,14 +32,13 @@ class RecordingTransport(httpx2.BaseTransport):
         body = request.read()
         response = self.inner.handle_request(request)
         exchange = Exchange(
-            method=request.method,
-            url=str(request.url),
-            request_headers=list(request.headers.items()),
-            request_body=body,
-            status=response.status_code,
-            reason=response.reason_phrase,
-            response_headers=list(response.headers.items()),
-            response_body=response.read(),
+            Request(request.method, str(request.url), list(request.headers.items()), body),
+            Response.as_received(
+                response.status_code,
+                list(response.headers.items()),
+                response.read(),
+                response.reason_phrase,
+            ),
         )
         self.interactions.append(to_interaction(exchange, RecordPolicy()))
         return response

@@ -11,6 +11,7 @@ import pytest
 
 from vstape.cassettes.io import dump, load
 from vstape.cassettes.model import Cassette
+from vstape.http import Request, Response
 from vstape.recording.interaction import Exchange, RecordPolicy, to_interaction
 
 RAW = b"\xff\xfe caf\xc3\xa9 \x80"
@@ -18,21 +19,23 @@ RAW = b"\xff\xfe caf\xc3\xa9 \x80"
 
 def _cassette(tmp: pytest.Pytester, fmt: str) -> None:
     exchange = Exchange(
-        method="GET",
-        url="https://api.openai.com/v1/vector_stores/vs_1",
-        request_headers=[("Authorization", "Bearer sk-test")],
-        request_body=b"",
-        status=200,
-        reason="OK",
-        response_headers=[
-            ("Content-Type", "application/json"),
-            ("X-Weird", RAW.decode("utf-8", "surrogateescape")),
-        ],
-        response_body=(
-            b'{"id": "vs_1", "object": "vector_store", "created_at": 1, "name": "a",'
-            b' "usage_bytes": 0, "file_counts": {"in_progress": 0, "completed": 0,'
-            b' "failed": 0, "cancelled": 0, "total": 0}, "status": "completed",'
-            b' "last_active_at": 1, "metadata": {}}'
+        Request(
+            "GET",
+            "https://api.openai.com/v1/vector_stores/vs_1",
+            [("Authorization", "Bearer sk-test")],
+        ),
+        Response(
+            200,
+            [
+                ("Content-Type", "application/json"),
+                ("X-Weird", RAW.decode("utf-8", "surrogateescape")),
+            ],
+            (
+                b'{"id": "vs_1", "object": "vector_store", "created_at": 1, "name": "a",'
+                b' "usage_bytes": 0, "file_counts": {"in_progress": 0, "completed": 0,'
+                b' "failed": 0, "cancelled": 0, "total": 0}, "status": "completed",'
+                b' "last_active_at": 1, "metadata": {}}'
+            ),
         ),
     )
     path = tmp.path / "cassettes" / "test_binary" / f"played.{fmt}"

@@ -11,6 +11,7 @@ import pytest
 from mitmproxy import exceptions, http
 from mitmproxy.test import taddons, tflow
 
+from tests import factories as f
 from vstape.cassettes.io import load
 from vstape.faults.catalog import CATALOG
 from vstape.reports import json as json_report
@@ -19,19 +20,7 @@ from vstape_mitmproxy.faults import FaultInjector
 from vstape_mitmproxy.recorder import Recorder
 from vstape_mitmproxy.validator import Validator
 
-STORE = {
-    "id": "vs_1",
-    "object": "vector_store",
-    "created_at": 1700000000,
-    "name": "n",
-    "usage_bytes": 0,
-    "file_counts": {"in_progress": 0, "completed": 0, "failed": 0, "cancelled": 0, "total": 0},
-    "status": "completed",
-    "expires_after": None,
-    "expires_at": None,
-    "last_active_at": 1700000000,
-    "metadata": {},
-}
+STORE = f.vector_store(name="n")
 AUTH = {"authorization": "Bearer sk-unit-0123456789", "content-type": "application/json"}
 
 

@@ -193,6 +193,7 @@ def test_a_failed_fsync_is_a_failed_append(tmp_path: Path, monkeypatch: pytest.M
         real(fd)
 
     monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(os, "fdatasync", fsync)  # the writer syncs with fdatasync where it can
     with pytest.raises(CassetteWriteError, match=r"Input/output error: .*c\.yaml is unchanged"):
         writer.append(_item(1))
     assert path.read_bytes() == before

@@ -15,6 +15,7 @@ import httpx2
 import pytest
 from openai import OpenAI
 
+from tests import factories as f
 from tests.procs import ROOT, VSTAPE, vstape_server
 from vstape.cassettes.io import load
 
@@ -55,19 +56,7 @@ def test_forward_mode_with_mitmproxys_ca(tmp_path: Path) -> None:
     ]
 
 
-REAL_STORE = {
-    "id": "vs_from_the_real_server",
-    "object": "vector_store",
-    "created_at": 1700000000,
-    "name": "answered by the real upstream",
-    "usage_bytes": 0,
-    "file_counts": {"in_progress": 0, "completed": 0, "failed": 0, "cancelled": 0, "total": 0},
-    "status": "completed",
-    "expires_after": None,
-    "expires_at": None,
-    "last_active_at": 1700000000,
-    "metadata": {},
-}
+REAL_STORE = f.vector_store(id="vs_from_the_real_server", name="answered by the real upstream")
 
 
 class _RealUpstream(http.server.BaseHTTPRequestHandler):

@@ -18,24 +18,11 @@ import brotli
 import pytest
 import zstandard
 
+from tests import factories as f
 from tests.procs import ROOT, free_port, vstape_server
 from vstape.cassettes.io import load
 
-STORE = json.dumps(
-    {
-        "id": "vs_1",
-        "object": "vector_store",
-        "created_at": 1700000000,
-        "name": "n",
-        "usage_bytes": 0,
-        "file_counts": {"in_progress": 0, "completed": 0, "failed": 0, "cancelled": 0, "total": 0},
-        "status": "completed",
-        "expires_after": None,
-        "expires_at": None,
-        "last_active_at": 1700000000,
-        "metadata": {},
-    }
-).encode()
+STORE = f.body(f.vector_store(name="n"))
 BINARY = bytes(range(256)) * 4
 # path -> (content-type, content-encoding, body as sent, chunked)
 ANSWERS: dict[str, tuple[str, str, bytes, bool]] = {

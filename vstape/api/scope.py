@@ -105,7 +105,17 @@ def sent_by_sdk(headers: Mapping[str, Any]) -> bool:
 
 def owns(uri: str, hosts: Iterable[HostSpec], headers: Mapping[str, Any] | None = None) -> bool:
     """Whether a request to ``uri`` is vstape's: an API path, and an OpenAI host or SDK."""
-    host, port, path = _address(uri)
+    return owns_address(*_address(uri), hosts, headers)
+
+
+def owns_address(
+    host: str,
+    port: int | None,
+    path: str,
+    hosts: Iterable[HostSpec],
+    headers: Mapping[str, Any] | None = None,
+) -> bool:
+    """:func:`owns` for a URL already split: lower-case ``host``, ``port`` (the scheme's default when unsaid)."""
     if not is_api_path(path):
         return False
     if any(spec.matches(host, port) for spec in hosts):

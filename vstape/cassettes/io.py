@@ -18,6 +18,8 @@ import os
 import re
 import stat
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Literal
 
@@ -27,6 +29,7 @@ import yaml
 from vstape.cassettes.binary import for_json, from_json, header_bytes, is_utf8, text_headers
 from vstape.cassettes.locks import hashed_name
 from vstape.cassettes.model import Cassette, CassetteError, Format, Interaction
+from vstape.cassettes.yaml_dump import dump_node, node_of
 
 __all__ = [
     "MAX_ALIASES",
@@ -149,20 +152,27 @@ def format_of(path: str | os.PathLike[str]) -> Literal["yaml", "json"]:
     return "json" if str(path).endswith(".json") else "yaml"
 
 
-def check_file(path: str | os.PathLike[str]) -> int:
-    """The size of the regular file at ``path``; CassetteError for anything else, from ``stat``.
-
-    A file over :data:`MAX_BYTES`, a folder, a device or a FIFO is refused without being
-    opened, so nothing is read into memory and nothing blocks.
-    """
+@contextmanager
+def _unreadable_as_cassette_error(path: str | os.PathLike[str]) -> Iterator[None]:
+    """A missing or unreadable cassette file, as the CassetteError that names it and the fix."""
     try:
-        info = os.stat(path)
+        yield
     except FileNotFoundError:
         raise CassetteError(f"{path}: no such cassette") from None
     except OSError as err:
         raise CassetteError(
             f"{path}: cannot read the cassette: {err.strerror}; check the path and its permissions"
         ) from None
+
+
+def check_file(path: str | os.PathLike[str]) -> int:
+    """The size of the regular file at ``path``; CassetteError for anything else, from ``stat``.
+
+    A file over :data:`MAX_BYTES`, a folder, a device or a FIFO is refused without being
+    opened, so nothing is read into memory and nothing blocks.
+    """
+    with _unreadable_as_cassette_error(path):
+        info = os.stat(path)
     if not stat.S_ISREG(info.st_mode):
         raise CassetteError(
             f"{path}: not a regular file; a cassette is a .yaml, .yml or .json file"
@@ -175,18 +185,11 @@ def check_file(path: str | os.PathLike[str]) -> int:
 def read_bytes(path: str | os.PathLike[str]) -> bytes:
     """The raw bytes of the cassette at ``path``, checked (:func:`check_file`) before anything is read."""
     check_file(path)
-    try:
-        with open(path, "rb") as handle:
-            # Not read(MAX_BYTES + 1): that reserves 1 GiB up front for every cassette.
-            # readall sizes its buffer from fstat; a file grown past the cap since the
-            # stat above is still refused by loads.
-            return handle.read()
-    except FileNotFoundError:
-        raise CassetteError(f"{path}: no such cassette") from None
-    except OSError as err:
-        raise CassetteError(
-            f"{path}: cannot read the cassette: {err.strerror}; check the path and its permissions"
-        ) from None
+    with _unreadable_as_cassette_error(path), open(path, "rb") as handle:
+        # Not read(MAX_BYTES + 1): that reserves 1 GiB up front for every cassette.
+        # readall sizes its buffer from fstat; a file grown past the cap since the
+        # stat above is still refused by loads.
+        return handle.read()
 
 
 def load(path: str | os.PathLike[str]) -> Cassette:
@@ -273,7 +276,7 @@ def dump_item(interaction: Interaction, fmt: Format = "yaml") -> bytes:
             for position, value in enumerate(values):
                 if not is_utf8(value):  # written as !!binary: the exact bytes, for vcrpy too
                     values[position] = header_bytes(value)
-    text: str = yaml.dump([item], Dumper=_Dumper, sort_keys=True, allow_unicode=True, width=1 << 16)
+    text = dump_node(node_of([item]))  # = yaml.dump([item], Dumper=_Dumper, sort_keys=True, ...)
     # A text ending in blank lines is a `|+` block, after which PyYAML closes the document
     # with `...`: joined with the next item, that marker would end the cassette there.
     return text.removesuffix("...\n").encode("utf-8")

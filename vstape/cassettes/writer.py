@@ -2,14 +2,21 @@
 
 YAML cassettes are written in an *appendable* layout (``version: 1`` first, then the
 ``interactions:`` items), so an append is one ``write()`` of one whole item plus an
-``fsync``: O(item), not O(cassette). A single ``write()`` to a regular file is not cut
+``fdatasync`` (the data and the file size, which is what reading it back needs; ``fsync``
+where the OS has no ``fdatasync``): O(item), not O(cassette). A single ``write()`` to a regular file is not cut
 short by ``kill -9``, so the file always ends on a complete item and always loads (with
 vcrpy too). JSON cassettes are rewritten atomically (temp file, fsync, rename).
 
 Every append holds the cassette's exclusive lock (:func:`vstape.cassettes.locks.cassette_lock`: a
 lock file in a private per-user folder, never beside the cassette), so threads,
 pytest-xdist workers and several proxies can share a cassette without losing or
-interleaving items.
+interleaving items. A long-lived writer (``keep_lock=True``, the recorder's) keeps its lock
+file open between appends (:class:`~vstape.cassettes.locks.CassetteLock`) until it closes.
+
+:class:`Committer` is group commit for a server: one thread for every cassette of a
+recorder; what is queued while it syncs is written with the next batch - every cassette
+of the batch written first, then each synced, so the file system commits them together -
+and each caller is told once its interaction is durable.
 
 A failed append (disk full, read-only filesystem, a folder where the file should be)
 raises :class:`CassetteWriteError`, which names the file, the OS error and the fix, and
@@ -19,6 +26,7 @@ by itself once the cause is gone.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import threading
@@ -26,7 +34,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from vstape.cassettes.io import assemble, dump_item, format_of, load, write_atomic
-from vstape.cassettes.locks import cassette_lock
+from vstape.cassettes.locks import CassetteLock, cassette_lock
 from vstape.cassettes.model import Interaction
 
 APPENDABLE_HEAD = b"version: 1\ninteractions:\n"
@@ -59,43 +67,84 @@ def _write_error(path: Path, err: OSError) -> CassetteWriteError:
     )
 
 
+def _sync(fd: int) -> None:
+    """Make what was written to ``fd`` durable: ``fdatasync`` (looked up per call), else ``fsync``."""
+    getattr(os, "fdatasync", os.fsync)(fd)
+
+
+class Staged:
+    """Items written into a cassette under its lock, not yet synced: :meth:`finish` makes them durable."""
+
+    def __init__(self, writer: CassetteWriter, count: int, stack: contextlib.ExitStack) -> None:
+        self.writer = writer
+        self.count = count
+        self.fd: int | None = None  # an appendable YAML file's: synced by finish
+        self.start = 0  # its size before the write (the truncation point on failure)
+        self._stack = stack
+
+    def finish(self) -> None:
+        """Sync, then release the lock; a failed sync takes the items back (CassetteWriteError)."""
+        path = self.writer.path
+        try:
+            if self.fd is not None and self.writer.sync:
+                try:
+                    _sync(self.fd)  # a failed sync (EIO, ENOSPC on NFS) is a failed append too
+                except OSError:
+                    os.ftruncate(self.fd, self.start)  # never keep what may not be durable
+                    raise
+            self.writer.count += self.count
+        except OSError as err:
+            raise _write_error(path, err) from err
+        finally:
+            if self.fd is not None:
+                os.close(self.fd)
+                self.fd = None
+            self._stack.close()
+
+
 class CassetteWriter:
     """Appends interactions to one cassette file, durably and safely across processes."""
 
-    def __init__(self, path: str | os.PathLike[str]) -> None:
+    def __init__(
+        self, path: str | os.PathLike[str], *, keep_lock: bool = False, sync: bool = True
+    ) -> None:
         self.path = Path(path)
+        self.sync = sync  # False: an append is done once written to the OS (not synced)
         self.fmt = format_of(self.path)
         self._lock = threading.Lock()
+        self._held = CassetteLock(self.path) if keep_lock else None
         self.count = 0
+        # The order a batch takes its cassettes' locks in, the same in every process: two
+        # recorders sharing cassettes never wait for each other's lock crosswise.
+        self.lock_order = os.path.realpath(self.path)
 
-    def _is_appendable(self) -> bool:
-        try:
-            with open(self.path, "rb") as handle:
-                return handle.read(len(APPENDABLE_HEAD)) == APPENDABLE_HEAD
-        except FileNotFoundError:
-            return False
+    def _cassette_lock(self) -> contextlib.AbstractContextManager[None]:
+        return self._held.held() if self._held is not None else cassette_lock(self.path)
 
-    def _append_yaml(self, items: list[bytes]) -> None:
+    def _append_yaml(self, items: list[bytes], staged: Staged) -> None:
         data = b"".join(items)
-        if not self._is_appendable():
+        try:
+            fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CLOEXEC)
+        except FileNotFoundError:
+            fd = None
+        if fd is not None and os.pread(fd, len(APPENDABLE_HEAD), 0) != APPENDABLE_HEAD:
+            os.close(fd)
+            fd = None
+        if fd is None:
             # New file, or a cassette from elsewhere: (re)written atomically *with* the new
             # items, so the file never exists with an empty `interactions:` (null) list.
             old = [dump_item(i) for i in load(self.path).interactions] if self.path.exists() else []
             write_atomic(self.path, APPENDABLE_HEAD + b"".join(old) + data)
             return
-        fd = os.open(self.path, os.O_WRONLY | os.O_APPEND)
+        staged.fd = fd
+        staged.start = os.fstat(fd).st_size  # stable: we hold the lock
         try:
-            start = os.fstat(fd).st_size  # stable: we hold the lock
-            try:
-                written = os.write(fd, data)  # one write: never half an item
-                while written < len(data):  # short write (full disk): finish or fail below
-                    written += os.write(fd, data[written:])
-                os.fsync(fd)  # a failed fsync (EIO, ENOSPC on NFS) is a failed append too
-            except OSError:
-                os.ftruncate(fd, start)  # never leave half an item behind
-                raise
-        finally:
-            os.close(fd)
+            written = os.write(fd, data)  # one write: never half an item
+            while written < len(data):  # short write (full disk): finish or fail below
+                written += os.write(fd, data[written:])
+        except OSError:
+            os.ftruncate(fd, staged.start)  # never leave half an item behind
+            raise
 
     def _append_json(self, new: list[bytes]) -> None:
         items = (
@@ -105,57 +154,114 @@ class CassetteWriter:
         )
         write_atomic(self.path, assemble([*items, *new], "json"))
 
+    def stage(self, interactions: Sequence[Interaction]) -> Staged:
+        """Write ``interactions`` under the cassette's lock; the caller must ``finish()`` the result.
+
+        Several cassettes staged before any is finished are committed together by the file
+        system (one journal commit). A failed write raises :class:`CassetteWriteError`
+        and leaves the cassette as it was.
+        """
+        items = [dump_item(i, self.fmt) for i in interactions]
+        stack = contextlib.ExitStack()
+        try:
+            if not os.path.isdir(self.path.parent):
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            stack.enter_context(self._lock)
+            stack.enter_context(self._cassette_lock())
+        except BaseException as err:
+            stack.close()
+            if isinstance(err, OSError):
+                raise _write_error(self.path, err) from err
+            raise
+        return self._staged_under(stack, items)
+
+    def try_stage(self, interactions: Sequence[Interaction]) -> Staged | None:
+        """:meth:`stage` when it need not wait; None when it would (then use :meth:`stage`).
+
+        Only for a writer that keeps its lock and has appended to its YAML file before (a
+        first write may rewrite the file): the caller can be an event loop, which must not
+        wait for a lock another writer holds.
+        """
+        if self._held is None or self.count == 0 or self.fmt != "yaml" or _customized(self):
+            return None
+        if not self._lock.acquire(blocking=False):
+            return None
+        stack = contextlib.ExitStack()
+        stack.callback(self._lock.release)
+        try:
+            taken = self._held.try_acquire()
+        except OSError:  # the lock file could not be opened: the blocking path reports it
+            taken = False
+        if not taken:
+            stack.close()
+            return None
+        stack.callback(self._held.release)
+        return self._staged_under(stack, [dump_item(i, self.fmt) for i in interactions])
+
+    def _staged_under(self, stack: contextlib.ExitStack, items: list[bytes]) -> Staged:
+        """Write ``items`` while ``stack`` holds the locks (released by the result's ``finish``)."""
+        staged = Staged(self, len(items), stack)
+        try:
+            if self.fmt == "json":
+                self._append_json(items)
+            else:
+                self._append_yaml(items, staged)
+        except BaseException as err:
+            if staged.fd is not None:
+                os.close(staged.fd)
+                staged.fd = None
+            stack.close()
+            if isinstance(err, OSError):
+                raise _write_error(self.path, err) from err
+            raise
+        return staged
+
     def append(self, interaction: Interaction) -> None:
         """Add one interaction; returns once it is durably in the cassette file."""
         self.append_many([interaction])
 
     def append_many(self, interactions: Sequence[Interaction]) -> None:
-        """Add interactions in order with one write and one fsync; returns once durable."""
-        if not interactions:
-            return
-        items = [dump_item(i, self.fmt) for i in interactions]
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            with self._lock, cassette_lock(self.path):
-                if self.fmt == "json":
-                    self._append_json(items)
-                else:
-                    self._append_yaml(items)
-                self.count += len(items)
-        except OSError as err:
-            raise _write_error(self.path, err) from err
+        """Add interactions in order with one write and one sync; returns once durable."""
+        if interactions:
+            self.stage(interactions).finish()
 
     def close(self) -> None:
-        """Nothing to release: each append takes and drops the lock, and the file is complete."""
+        """Release the cassette: remove the kept lock file, if any (the file is complete)."""
+        if self._held is not None:
+            with self._lock:
+                self._held.close()
+
+
+def _customized(writer: CassetteWriter) -> bool:
+    """Whether a subclass changes what ``append_many`` writes: then it is always called."""
+    return type(writer).append_many is not CassetteWriter.append_many
 
 
 Done = Callable[[BaseException | None], None]
 
 
-class GroupCommitter:
-    """Group commit for a server: interactions queued while a write is in flight share the next.
+class Committer:
+    """Group commit for a server, for any number of cassettes: one background thread.
 
-    One background thread per cassette drains the queue with one ``append_many`` (one
-    write, one fsync) and then calls each caller's ``done(error)``, so a caller can hold
-    its response back until its interaction is durable without blocking an event loop.
+    Interactions queued while a batch is being written share the next batch: each of its
+    cassettes is written (one ``write`` each), then each is synced, then every caller's
+    ``done(error)`` is called - so a caller can hold its response back until its
+    interaction is durable without blocking an event loop.
     """
 
-    def __init__(self, writer: CassetteWriter) -> None:
-        self.writer = writer
+    def __init__(self, name: str = "vstape-writer") -> None:
         self._cond = threading.Condition()
-        self._pending: list[tuple[Interaction, Done]] = []
+        self._pending: list[tuple[CassetteWriter, Interaction, Done]] = []
         self._closed = False
-        self._thread = threading.Thread(
-            target=self._run, name=f"vstape-writer {writer.path.name}", daemon=True
-        )
+        self._thread = threading.Thread(target=self._run, name=name, daemon=True)
         self._thread.start()
 
-    def submit(self, interaction: Interaction, done: Done) -> None:
+    def submit(self, writer: CassetteWriter, interaction: Interaction, done: Done) -> None:
         """Queue one interaction; ``done(None)`` once it is durable, ``done(err)`` if not."""
         with self._cond:
             if self._closed:
-                raise RuntimeError(f"{self.writer.path}: writer is closed")
-            self._pending.append((interaction, done))
+                raise RuntimeError(f"{writer.path}: writer is closed")
+            self._pending.append((writer, interaction, done))
             self._cond.notify()
 
     def _run(self) -> None:
@@ -166,18 +272,57 @@ class GroupCommitter:
                 batch, self._pending = self._pending, []
                 if not batch and self._closed:
                     return
-            error: BaseException | None = None
+            self._commit(batch)
+
+    @staticmethod
+    def _commit(batch: list[tuple[CassetteWriter, Interaction, Done]]) -> None:
+        by_writer: dict[CassetteWriter, list[tuple[Interaction, Done]]] = {}
+        for writer, interaction, done in batch:
+            by_writer.setdefault(writer, []).append((interaction, done))
+        errors: dict[CassetteWriter, BaseException | None] = {}
+        staged: list[Staged] = []
+        ordered = sorted(by_writer.items(), key=lambda pair: pair[0].lock_order)
+        for writer, entries in ordered:  # write every cassette first (locks in one order)...
             try:
-                self.writer.append_many([interaction for interaction, _ in batch])
-            except Exception as err:  # reported to every caller of the batch
-                error = err
-            for _, done in batch:
-                done(error)
+                interactions = [interaction for interaction, _ in entries]
+                if _customized(writer):
+                    writer.append_many(interactions)  # its own append_many, written and synced
+                else:
+                    staged.append(writer.stage(interactions))
+                errors[writer] = None
+            except Exception as err:  # reported to every caller of this cassette
+                errors[writer] = err
+        for item in staged:  # ...then sync each: the file system commits them together
+            try:
+                item.finish()
+            except Exception as err:
+                errors[item.writer] = err
+        for writer, entries in by_writer.items():
+            for _, done in entries:
+                done(errors[writer])
 
     def close(self, timeout: float = 30.0) -> None:
-        """Write what is queued, stop the thread, release the cassette."""
+        """Write what is queued, then stop the thread."""
         with self._cond:
             self._closed = True
             self._cond.notify()
         self._thread.join(timeout)
+
+
+class GroupCommitter:
+    """One cassette's handle on a :class:`Committer` (its own, unless one is shared)."""
+
+    def __init__(self, writer: CassetteWriter, committer: Committer | None = None) -> None:
+        self.writer = writer
+        self._owned = committer is None
+        self.committer = committer or Committer(f"vstape-writer {writer.path.name}")
+
+    def submit(self, interaction: Interaction, done: Done) -> None:
+        """Queue one interaction; ``done(None)`` once it is durable, ``done(err)`` if not."""
+        self.committer.submit(self.writer, interaction, done)
+
+    def close(self, timeout: float = 30.0) -> None:
+        """Write what is queued (the committer too, when it is this cassette's own), release the cassette."""
+        if self._owned:
+            self.committer.close(timeout)
         self.writer.close()

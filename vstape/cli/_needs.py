@@ -14,10 +14,12 @@ import sys
 INSTALL = {
     "mitmproxy": "pip install 'vstape[proxy]'",
     "openai": "pip install openai",
+    "referencing": "pip install 'vstape[drift]'",
 }
 WHAT = {
     "mitmproxy": "mitmproxy (the proxy behind it)",
     "openai": "the official OpenAI SDK (it drives the traffic)",
+    "referencing": "referencing (it resolves the spec's $refs)",
 }
 
 

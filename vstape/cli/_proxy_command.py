@@ -30,6 +30,7 @@ RECORDER_FLAGS = {
     "vstape_report_json": "--report-json",
     "vstape_junit": "--junit",
     "vstape_quiet": "--quiet",
+    "vstape_durability": "--durability",
 }
 FAULT_FLAGS = {
     "vstape_faults": "--fault",

@@ -106,6 +106,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--report-json", default="", help="write the run report as JSON here")
     parser.add_argument("--junit", default="", help="write the run report as JUnit XML here")
+    parser.add_argument(
+        "--durability",
+        choices=("sync", "flush"),
+        default="sync",
+        help="when a response goes back: sync (default: its interaction is synced to disk, "
+        "it survives a machine crash) or flush (written to the OS: it survives kill -9 of "
+        "the proxy, not a power loss; faster)",
+    )
     proxy.add_confdir(parser)
     parser.add_argument(
         "--seed", type=int, default=None, help="emulator upstream: deterministic mode"

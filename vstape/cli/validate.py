@@ -49,21 +49,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _exchange(item: Interaction) -> Exchange:
-    request, response = item.request, item.response
-    body = request.body.encode() if isinstance(request.body, str) else (request.body or b"")
-    return Exchange(
-        method=request.method,
-        url=request.uri,
-        request_headers=[(k, v) for k, values in request.headers.items() for v in values],
-        request_body=body,
-        status=response.status.code,
-        reason=response.status.message,
-        response_headers=[(k, v) for k, values in response.headers.items() for v in values],
-        response_body=response.body.bytes,
-    )
-
-
 def _subject(item: Interaction) -> tuple[str, str | None]:
     """``METHOD uri`` with query secrets redacted, and the route name."""
     base, mark, query = item.request.uri.partition("?")
@@ -104,7 +89,7 @@ def run(args: argparse.Namespace) -> int:
         deliberate += on_purpose
         return [
             _finding(name, index, item, violation, line)
-            for violation in check(_exchange(item), strict=args.strict)
+            for violation in check(Exchange.of(item), strict=args.strict)
             if not (on_purpose and violation.side == "response")
             and (violation.severity == "error" or args.strict)
         ]

@@ -29,7 +29,10 @@ NO_KEY = (
 )
 
 if unhandled_routes():
-    raise ImportError(f"routes with no emulator handler: {', '.join(unhandled_routes())}")
+    raise ImportError(
+        f"routes with no emulator handler: {', '.join(unhandled_routes())} "
+        "(add a function decorated @handles(<route name>) in vstape/emulator/handlers/<family>.py)"
+    )
 
 
 class Emulator:

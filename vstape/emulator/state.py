@@ -5,11 +5,21 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from vstape.emulator.clock import Ids
 from vstape.emulator.errors import not_found
 from vstape.emulator.pagination import OrderedIndex
+
+T = TypeVar("T")
+
+
+def found(value: T | None, what: str, ident: str) -> T:
+    """``value``, or the API's 404 for the ``what`` called ``ident`` when there is none."""
+    if value is None:
+        raise not_found(what, ident)
+    return value
+
 
 STATUSES = ("in_progress", "completed", "failed", "cancelled")
 
@@ -90,17 +100,11 @@ class VectorStoreRecord:
 
     def attached(self, file_id: str) -> AttachedFile:
         """The file attached under ``file_id``; a 404 when there is none."""
-        attached = self.files.get(file_id)
-        if attached is None:
-            raise not_found("file", file_id)
-        return attached
+        return found(self.files.get(file_id), "file", file_id)
 
     def batch(self, batch_id: str) -> Batch:
         """The file batch ``batch_id``; a 404 when there is none."""
-        batch = self.batches.get(batch_id)
-        if batch is None:
-            raise not_found("file batch", batch_id)
-        return batch
+        return found(self.batches.get(batch_id), "file batch", batch_id)
 
     def expires_at(self) -> int | None:
         """When the store expires, from its policy and last activity."""
@@ -142,17 +146,14 @@ class EmulatorState:
 
     def store(self, vector_store_id: str) -> VectorStoreRecord:
         """The vector store ``vector_store_id``; a 404 when there is none."""
-        store = self.stores.get(vector_store_id)
-        if store is None:
-            raise not_found("vector store", vector_store_id)
-        return store
+        return found(self.stores.get(vector_store_id), "vector store", vector_store_id)
 
     def file(self, file_id: str) -> StoredFile:
         """The File ``file_id``; a 404 when there is none or it has expired."""
         stored = self.files.get(file_id)
-        if stored is None or stored.expired(self.now()):
-            raise not_found("file", file_id)
-        return stored
+        return found(
+            None if stored is None or stored.expired(self.now()) else stored, "file", file_id
+        )
 
     def touch(self, store: VectorStoreRecord) -> None:
         """Mark the store active now (its expiry counts from here)."""

@@ -17,6 +17,7 @@ from typing import Any
 
 import msgspec
 
+from vstape import http
 from vstape.api.routes import match
 from vstape.cassettes.model import (
     Interaction,
@@ -27,7 +28,6 @@ from vstape.cassettes.model import (
     Status,
     Verdict,
 )
-from vstape.http import header
 from vstape.recording import normalize, redact
 from vstape.validation.validate import validate_request, validate_response
 from vstape.validation.violations import Violation
@@ -35,17 +35,33 @@ from vstape.validation.violations import Violation
 
 @dataclass(frozen=True)
 class Exchange:
-    """A request and its response as seen on the wire (bodies already decompressed)."""
+    """A request and its response as seen on the wire (bodies already decompressed), in
+    :mod:`vstape.http`'s vocabulary; the response's reason phrase as received
+    (:meth:`vstape.http.Response.as_received`)."""
 
-    method: str
-    url: str
-    request_headers: list[tuple[str, str]]
-    request_body: bytes
-    status: int
-    reason: str
-    response_headers: list[tuple[str, str]]
-    response_body: bytes
+    request: http.Request
+    response: http.Response
     duration_ms: float | None = None
+
+    @classmethod
+    def of(cls, item: Interaction) -> Exchange:
+        """A recorded interaction as the Exchange it was recorded from (what validation reads)."""
+        request, response = item.request, item.response
+        body = request.body.encode() if isinstance(request.body, str) else (request.body or b"")
+        return cls(
+            http.Request(
+                request.method,
+                request.uri,
+                [(k, v) for k, values in request.headers.items() for v in values],
+                body,
+            ),
+            http.Response.as_received(
+                response.status.code,
+                [(k, v) for k, values in response.headers.items() for v in values],
+                response.body.bytes,
+                response.status.message,
+            ),
+        )
 
 
 @dataclass(frozen=True)
@@ -57,25 +73,19 @@ class RecordPolicy:
     redaction: redact.RedactionPolicy = field(default_factory=redact.RedactionPolicy)
 
 
-def _path(url: str) -> str:
-    rest = url.split("://", 1)[-1]
-    return "/" + rest.split("/", 1)[1] if "/" in rest else "/"
-
-
 def check(exchange: Exchange, strict: bool = False) -> list[Violation]:
     """Every violation of the exchange (request then response)."""
-    path = _path(exchange.url)
-    req_headers = dict(exchange.request_headers)
-    resp_headers = dict(exchange.response_headers)
+    request, response = exchange.request, exchange.response
+    path = request.target
     return validate_request(
-        exchange.method, path, req_headers, exchange.request_body, strict=strict
+        request.method, path, dict(request.headers), request.body, strict=strict
     ) + (
         validate_response(
-            exchange.method,
+            request.method,
             path,
-            exchange.status,
-            resp_headers,
-            exchange.response_body,
+            response.status,
+            dict(response.headers),
+            response.body,
             strict=strict,
         )
     )
@@ -96,10 +106,11 @@ def violation_lines(
     """Violations as text, without any secret of the exchange (they may quote values)."""
     if not violations:
         return []
+    request, response = exchange.request, exchange.response
     secrets = redact.known_secrets(
-        [*exchange.request_headers, *exchange.response_headers],
-        exchange.url.partition("?")[2],
-        [_json_or_none(exchange.request_body), _json_or_none(exchange.response_body)],
+        [*request.headers, *response.headers],
+        request.url.partition("?")[2],
+        [_json_or_none(request.body), _json_or_none(response.body)],
         policy.redaction,
     )
     return [redact.scrub_known(v.line(), secrets) for v in violations]
@@ -156,35 +167,30 @@ def to_interaction(
     now: dt.datetime | None = None,
 ) -> Interaction:
     """The cassette interaction for an exchange (violations computed unless given)."""
+    request, response = exchange.request, exchange.response
     found = check(exchange, policy.strict) if violations is None else violations
-    found_route = match(exchange.method, _path(exchange.url))
-    content_type, sent = normalize.stable_boundary(
-        header(exchange.request_headers, "content-type"), exchange.request_body
-    )
+    found_route = match(request.method, request.target)
+    content_type, sent = normalize.stable_boundary(request.header("content-type"), request.body)
     req_pairs = [
         (_header_name(k), content_type if k.lower() == "content-type" else v)
-        for k, v in exchange.request_headers
+        for k, v in request.headers
         if normalize.keep_request_header(k)
     ]
     resp_pairs = [
-        (_header_name(k), v)
-        for k, v in exchange.response_headers
-        if normalize.keep_response_header(k)
+        (_header_name(k), v) for k, v in response.headers if normalize.keep_response_header(k)
     ]
     request_body = _body_text(sent, content_type, policy)
-    response_body = _body_text(
-        exchange.response_body, header(exchange.response_headers, "content-type"), policy
-    )
+    response_body = _body_text(response.body, response.header("content-type"), policy)
     stamp = (now or dt.datetime.now(dt.UTC)).replace(microsecond=0).isoformat()
     return Interaction(
         request=Request(
-            method=exchange.method.upper(),
-            uri=_url(exchange.url, policy),
+            method=request.method.upper(),
+            uri=_url(request.url, policy),
             body=request_body or None,
             headers=normalize.header_map(redact.headers(req_pairs, policy.redaction)),
         ),
         response=Response(
-            status=Status(exchange.status, exchange.reason),
+            status=Status(response.status, response.reason),
             headers=normalize.header_map(redact.headers(resp_pairs, policy.redaction)),
             body=ResponseBody(response_body),
         ),

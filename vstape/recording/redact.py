@@ -42,9 +42,10 @@ SECRET_PARAMS = re.compile(
     r"x-amz-(credential|signature|security-token))$",
     re.IGNORECASE,
 )
-# Secrets recognisable by shape wherever they appear (values, free text, URLs).
+# Secrets recognisable by shape wherever they appear (values, free text, URLs); the
+# authorization scheme is case-insensitive (RFC 9110), so `bearer` and `BEARER` too.
 SECRET_VALUES = re.compile(
-    r"\b(?:sk|sess|rk)-[A-Za-z0-9_\-]{8,}|\b(?:org|proj)[-_][A-Za-z0-9]{8,}|Bearer\s+[A-Za-z0-9._\-]{8,}"
+    r"\b(?:sk|sess|rk)-[A-Za-z0-9_\-]{8,}|\b(?:org|proj)[-_][A-Za-z0-9]{8,}|(?i:Bearer)\s+[A-Za-z0-9._\-]{8,}"
 )
 
 

@@ -24,8 +24,15 @@ __all__ = ["StableWriter"]
 class StableWriter(CassetteWriter):
     """:class:`CassetteWriter` whose interactions go through ``scope`` first."""
 
-    def __init__(self, path: str | os.PathLike[str], scope: ScopeNormalizer) -> None:
-        super().__init__(path)
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        scope: ScopeNormalizer,
+        *,
+        keep_lock: bool = False,
+        sync: bool = True,
+    ) -> None:
+        super().__init__(path, keep_lock=keep_lock, sync=sync)
         self.scope = scope
 
     def append_many(self, interactions: Sequence[Interaction]) -> None:

@@ -30,14 +30,16 @@ from vcr.persisters.filesystem import CassetteDecodeError, CassetteNotFoundError
 from vcr.record_mode import RecordMode
 from vcr.request import Request as VcrRequest
 
+from vstape.api import scope
 from vstape.cassettes.model import CassetteError
 from vstape.replay.index import ReplayIndex, describe_unused, fast_forward
-from vstape.replay.matching import RequestKey, by_route
+from vstape.replay.matching import RequestKey, by_route, request_key
 from vstape_pytest import played
 from vstape_pytest._vcr import matcher, replayed
 from vstape_pytest._vcr.convert import meta_of, to_vcr
 from vstape_pytest._vcr.matcher import request_key_of
 from vstape_pytest._vcr.persister import VstapePersister
+from vstape_pytest._vcr.replayed import Sent
 from vstape_pytest.errors import (
     ReplayWarning,
     VstapeMissingCassette,
@@ -66,6 +68,9 @@ class IndexedCassette(Cassette):  # type: ignore[misc]
         self.positions: list[int] = []  # where each index entry sits in self.data
         self.shipped_first = False  # set by replay_shipped for a cassette it opened itself
         self.joined: list[tuple[ReplayIndex, list[tuple[VcrRequest, dict[str, Any]]]]] = []
+        self._hosts: tuple[scope.HostSpec, ...] = ()  # OpenAI hosts, for _hosts_for's base URL
+        self._hosts_for: tuple[str | None, ...] = ()
+        self._routes: dict[RequestKey, str] = {}  # key -> its route name, matched once
         IndexedCassette.active.append(self)
 
     def owns(self, request: VcrRequest) -> bool:
@@ -251,6 +256,14 @@ class IndexedCassette(Cassette):  # type: ignore[misc]
         response = self._next_response(key)
         if response is None:
             raise self._miss(request, key)
+        return self.deliver(request, key, response)
+
+    def deliver(self, request: Any, key: RequestKey, response: dict[str, Any]) -> dict[str, Any]:
+        """A response the index chose, as the client gets it: noted, its fault raised, checked, fast-forwarded.
+
+        ``request`` needs only ``method`` and ``uri`` (a vcrpy Request, or the plugin
+        transport's record of an httpx request: :mod:`vstape_pytest._vcr.transport`).
+        """
         meta = meta_of(response)
         played.note(meta)
         if meta.get("fault"):
@@ -258,13 +271,44 @@ class IndexedCassette(Cassette):  # type: ignore[misc]
             if error is not None:
                 raise error
         if self.settings.validate != "off":
-            replayed.check(request, response, key.route, self.settings, self._path)
+            route = self._routes.get(key) or self._routes.setdefault(key, key.route)
+            replayed.check(request, response, route, self.settings, self._path)
         if self.settings.fast_forward:
             response = {
                 **response,
                 "headers": fast_forward(response.get("headers") or {}, response["status"]["code"]),
             }
         return response
+
+    def answer(
+        self, request: Sent, body: bytes, headers: Any, address: tuple[str, int | None, str]
+    ) -> dict[str, Any] | None:
+        """``play_response`` for a request that is not a vcrpy Request (the plugin's transport).
+
+        ``address``: the URL's (lower-case host, port, path), as parsed by the client.
+
+        None when vcrpy's own path must decide (a request that is not vstape's, one this
+        cassette cannot play - a miss to explain or a request to record -, filters or a
+        record mode that change what plays): the caller then hands the request on to vcrpy.
+        """
+        if not getattr(self, "_identity_filter", False) or self.record_mode == RecordMode.ALL:
+            return None
+        if not (self.rewound or self.allow_playback_repeats):
+            return None
+        base_url = os.environ.get("OPENAI_BASE_URL")
+        if self._hosts_for != (base_url,):  # parsed once per base URL
+            self._hosts = scope.openai_hosts(self.settings.hosts, base_url)
+            self._hosts_for = (base_url,)
+        if not scope.owns_address(*address, self._hosts, headers):
+            return None
+        content_type = {"content-type": headers.get("content-type", "")} if body else {}
+        key = request_key(request.method, request.uri, body, content_type)
+        if self.settings.match == "route":
+            key = by_route(key)
+        if not (self.index.can_play(key) or self._joined_for(key) is not None):
+            return None
+        response = self._next_response(key)
+        return None if response is None else self.deliver(request, key, response)
 
     def _next_response(self, key: RequestKey) -> dict[str, Any] | None:
         """The response to play: this cassette's own first, or a joined one (see ``join``)."""

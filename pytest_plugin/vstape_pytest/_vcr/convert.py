@@ -21,6 +21,7 @@ from vcr.serializers import compat, jsonserializer, yamlserializer
 from vstape.cassettes.binary import wire_headers
 from vstape.cassettes.io import assemble, dump_item, load
 from vstape.cassettes.model import Cassette, Interaction, InteractionMeta
+from vstape.http import Request, Response
 from vstape.recording.interaction import Exchange, RecordPolicy, to_interaction
 
 META = "vstape"
@@ -117,16 +118,18 @@ def interaction_of(request: VcrRequest, response: dict[str, Any]) -> Interaction
     """One of vstape's interactions as vstape records it (redacted, normalized)."""
     body = request.body or b""
     exchange = Exchange(
-        method=request.method,
-        url=request.uri,
-        request_headers=[(k, v) for k, v in request.headers.items()],
-        request_body=body.encode() if isinstance(body, str) else body,
-        status=int(response["status"]["code"]),
-        reason=str(response["status"].get("message", "")),
-        response_headers=[
-            (k, v) for k, values in response.get("headers", {}).items() for v in values
-        ],
-        response_body=response.get("body", {}).get("string") or b"",
+        Request(
+            request.method,
+            request.uri,
+            [(k, v) for k, v in request.headers.items()],
+            body.encode() if isinstance(body, str) else body,
+        ),
+        Response.as_received(
+            int(response["status"]["code"]),
+            [(k, v) for k, values in response.get("headers", {}).items() for v in values],
+            response.get("body", {}).get("string") or b"",
+            str(response["status"].get("message", "")),
+        ),
     )
     meta = meta_of(response)  # a replayed interaction keeps its scenario and fault
     return to_interaction(

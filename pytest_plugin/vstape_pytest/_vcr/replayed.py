@@ -10,9 +10,7 @@ from __future__ import annotations
 import sys
 import warnings
 from pathlib import Path
-from typing import Any
-
-from vcr.request import Request as VcrRequest
+from typing import Any, NamedTuple
 
 from vstape.docs import see
 from vstape.http import path_of, query_of
@@ -22,7 +20,14 @@ from vstape_pytest.errors import ReplayWarning, VstapeReplayInvalid
 from vstape_pytest.settings import Settings
 
 
-def transport_error(fault: str, request: VcrRequest) -> Exception | None:
+class Sent(NamedTuple):
+    """What these checks read of a request (a vcrpy Request has the same two attributes)."""
+
+    method: str
+    uri: str
+
+
+def transport_error(fault: str, request: Any) -> Exception | None:
     """The exception the client's own transport raises for this fault (httpx2 and httpx).
 
     None when the fault is not a transport fault (it replays as the recorded response).
@@ -47,7 +52,7 @@ def transport_error(fault: str, request: VcrRequest) -> Exception | None:
 
 
 def check(
-    request: VcrRequest,
+    request: Any,
     response: dict[str, Any],
     route: str,
     settings: Settings,

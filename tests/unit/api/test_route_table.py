@@ -59,7 +59,7 @@ def test_the_template_matches_this_route_and_its_params(route: Route) -> None:
 @BY_ROUTE
 def test_the_emulator_has_a_handler(route: Route) -> None:
     """The registry answers this route (a missing one would be a 500 at run time)."""
-    assert route.name in HANDLERS
+    assert route.name in HANDLERS, f"add @handles({route.name!r}) in vstape/emulator/handlers/"
 
 
 def test_the_handlers_are_exactly_the_routes() -> None:
@@ -105,7 +105,10 @@ class _Seen(httpx2.BaseTransport):
 @BY_ROUTE
 def test_the_sdk_call_sends_this_routes_request(route: Route) -> None:
     """``vstape.cli.sdk.calls`` has the call, and the official SDK sends it to this route."""
-    assert route.name in ARGUMENTS and route.sdk_method
+    assert route.name in ARGUMENTS and route.sdk_method, (
+        f"{route.name}: no SDK call; add one to ARGUMENTS in vstape/cli/sdk/calls.py "
+        "and the route's sdk_method in vstape/api/routes.py"
+    )
     transport = _Seen()
     with openai.OpenAI(
         api_key="sk-test",
@@ -131,8 +134,9 @@ def test_the_sdk_calls_are_exactly_the_routes() -> None:
 @BY_ROUTE
 def test_the_plugin_has_the_fixture_pair(route: Route) -> None:
     """``<route>_response`` and ``<route>_failure`` are fixtures of the pytest plugin."""
-    assert f"{route.name}_response" in RESPONSE_FIXTURES
-    assert f"{route.name}_failure" in FAILURE_FIXTURES
+    where = "add the route's name to ROUTE_NAMES in pytest_plugin/vstape_pytest/fixtures.py"
+    assert f"{route.name}_response" in RESPONSE_FIXTURES, where
+    assert f"{route.name}_failure" in FAILURE_FIXTURES, where
 
 
 def test_the_fixture_pairs_are_exactly_the_routes() -> None:
@@ -144,7 +148,7 @@ def test_the_fixture_pairs_are_exactly_the_routes() -> None:
 @BY_ROUTE
 def test_the_ok_cassette_is_shipped(route: Route) -> None:
     """``cassettes/<route>/ok.yaml`` is shipped (``vstape cassettes regenerate`` writes it)."""
-    assert shipped_path(route.name).is_file()
+    assert shipped_path(route.name).is_file(), "run `vstape cassettes regenerate`"
 
 
 def test_route_names_are_unique() -> None:

@@ -21,6 +21,7 @@ from vstape.cassettes.binary import header_bytes
 from vstape.cassettes.io import assemble, dump, dump_item, load, loads
 from vstape.cassettes.model import Cassette
 from vstape.cassettes.writer import CassetteWriter
+from vstape.http import Request, Response
 from vstape.recording.interaction import Exchange, RecordPolicy, to_interaction
 from vstape.replay.matching import request_key
 
@@ -32,14 +33,13 @@ def _wire(raw: bytes) -> str:
 
 def _exchange(header: bytes, request_body: bytes, response_body: bytes) -> Exchange:
     return Exchange(
-        method="POST",
-        url="http://127.0.0.1:8080/v1/vector_stores/vs_\udcff\udcfe/search",
-        request_headers=[("X-U", _wire(header)), ("Content-Type", "application/json")],
-        request_body=request_body,
-        status=200,
-        reason="OK",
-        response_headers=[("X-Weird", _wire(header)), ("Content-Type", "text/plain")],
-        response_body=response_body,
+        Request(
+            "POST",
+            "http://127.0.0.1:8080/v1/vector_stores/vs_\udcff\udcfe/search",
+            [("X-U", _wire(header)), ("Content-Type", "application/json")],
+            request_body,
+        ),
+        Response(200, [("X-Weird", _wire(header)), ("Content-Type", "text/plain")], response_body),
     )
 
 
@@ -95,7 +95,7 @@ def test_undecodable_url_bytes_are_percent_encoded_and_still_match(tmp_path: Pat
     path = tmp_path / "c.yaml"
     dump(Cassette([item]), path)
     recorded = load(path).interactions[0].request
-    assert request_key("POST", live.url, b"{}", {}) == request_key(
+    assert request_key("POST", live.request.url, b"{}", {}) == request_key(
         recorded.method, recorded.uri, recorded.body, recorded.headers
     )
 

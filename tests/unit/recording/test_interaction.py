@@ -3,45 +3,37 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import msgspec
 from vcr.serializers import yamlserializer
 
+from tests import factories as f
 from vstape.cassettes.io import dumps, loads
 from vstape.cassettes.model import Cassette
+from vstape.http import Request, Response
 from vstape.recording.interaction import Exchange, RecordPolicy, to_interaction
 from vstape.recording.redact import RedactionPolicy
 
 NOW = dt.datetime(2026, 1, 2, 3, 4, 5, tzinfo=dt.UTC)
-STORE = {
-    "id": "vs_abc",
-    "object": "vector_store",
-    "created_at": 1700000000,
-    "name": "handbook",
-    "usage_bytes": 0,
-    "file_counts": {"in_progress": 0, "completed": 0, "failed": 0, "cancelled": 0, "total": 0},
-    "status": "completed",
-    "expires_after": None,
-    "expires_at": None,
-    "last_active_at": 1700000000,
-    "metadata": {"owner": "alice"},
-}
+STORE = f.vector_store(id="vs_abc", name="handbook", metadata={"owner": "alice"})
 
 
-def _exchange(**changes: object) -> Exchange:
-    base = Exchange(
-        method="POST",
-        url="http://127.0.0.1:8080/v1/vector_stores",
-        request_headers=[
+def _exchange(**changes: Any) -> Exchange:
+    """The base exchange with any of its wire fields changed (``request_body=``, ``status=``...)."""
+    wire: dict[str, Any] = {
+        "method": "POST",
+        "url": "http://127.0.0.1:8080/v1/vector_stores",
+        "request_headers": [
             ("Authorization", "Bearer sk-live-SECRET0123456789"),
             ("Content-Type", "application/json"),
             ("User-Agent", "OpenAI/Python 3.57"),
             ("X-Stainless-OS", "Linux"),
         ],
-        request_body=b'{"name":"handbook","metadata":{"owner":"alice"}}',
-        status=200,
-        reason="OK",
-        response_headers=[
+        "request_body": b'{"name":"handbook","metadata":{"owner":"alice"}}',
+        "status": 200,
+        "reason": "OK",
+        "response_headers": [
             ("Content-Type", "application/json"),
             ("x-request-id", "req_1"),
             ("openai-processing-ms", "12"),
@@ -49,11 +41,16 @@ def _exchange(**changes: object) -> Exchange:
             ("Content-Encoding", "gzip"),
             ("Set-Cookie", "__cf_bm=SECRETcookie; path=/"),
         ],
-        response_body=msgspec.json.encode(STORE),
+        "response_body": msgspec.json.encode(STORE),
+    }
+    wire.update(changes)
+    return Exchange(
+        Request(wire["method"], wire["url"], wire["request_headers"], wire["request_body"]),
+        Response.as_received(
+            wire["status"], wire["response_headers"], wire["response_body"], wire["reason"]
+        ),
         duration_ms=12.345,
     )
-    fields = {f: getattr(base, f) for f in base.__dataclass_fields__}
-    return Exchange(**{**fields, **changes})  # type: ignore[arg-type]
 
 
 def test_valid_exchange_is_normalized_redacted_and_judged_ok() -> None:

@@ -7,8 +7,10 @@ import json
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests import factories as f
 from vstape.cassettes.io import dumps
 from vstape.cassettes.model import Cassette
+from vstape.http import Request, Response
 from vstape.recording.interaction import Exchange, RecordPolicy, to_interaction
 from vstape.recording.redact import scrub_text
 from vstape.reports import json as json_report
@@ -60,23 +62,17 @@ def test_no_secret_reaches_disk_report_or_log(
     if free_text:
         body["note"] = f"my key is {value} do not share"
     exchange = Exchange(
-        method="POST",
-        url=f"http://127.0.0.1:8080/v1/vector_stores?{param}={value}",
-        request_headers=[(name, header_value), ("content-type", "application/json")],
-        request_body=json.dumps(body).encode(),
-        status=400,
-        reason="Bad Request",
-        response_headers=[("content-type", "application/json"), ("set-cookie", f"s={value}")],
-        response_body=json.dumps(
-            {
-                "error": {
-                    "message": f"Incorrect API key provided: {value}",
-                    "type": "invalid_request_error",
-                    "param": None,
-                    "code": None,
-                }
-            }
-        ).encode(),
+        Request(
+            "POST",
+            f"http://127.0.0.1:8080/v1/vector_stores?{param}={value}",
+            [(name, header_value), ("content-type", "application/json")],
+            json.dumps(body).encode(),
+        ),
+        Response(
+            400,
+            [("content-type", "application/json"), ("set-cookie", f"s={value}")],
+            f.body(f.error(f"Incorrect API key provided: {value}")),
+        ),
     )
     interaction = to_interaction(exchange, RecordPolicy())
     report = RunReport()

@@ -13,6 +13,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from mitmproxy.test import taddons, tflow, tutils
@@ -84,6 +85,8 @@ def _check(found: list[Violation]) -> None:
         assert violation.message and "\n" not in violation.line()
 
 
+# Thousands of examples: minutes on a loaded 2-core machine, so a bound above the default 300 s.
+@pytest.mark.timeout(1200)
 @settings(FAST, max_examples=4500)
 @given(routes, _bodies(), content_types, st.text(max_size=40))
 def test_requests_never_crash_the_validator(
@@ -95,6 +98,7 @@ def test_requests_never_crash_the_validator(
     )
 
 
+@pytest.mark.timeout(1200)
 @settings(FAST, max_examples=4500)
 @given(routes, st.sampled_from([200, 200, 400, 404, 429, 500]), _bodies(), content_types)
 def test_responses_never_crash_the_validator(

@@ -7,38 +7,14 @@ from pathlib import Path
 
 import pytest
 
+from tests import factories as f
 from vstape.validation.validate import Kind, errors, validate_request, validate_response
 from vstape.validation.violations import Violation
 
 JSON = {"content-type": "application/json"}
 
-VECTOR_STORE = {
-    "id": "vs_1",
-    "object": "vector_store",
-    "created_at": 1700000000,
-    "name": "docs",
-    "usage_bytes": 0,
-    "file_counts": {"in_progress": 0, "completed": 0, "failed": 0, "cancelled": 0, "total": 0},
-    "status": "completed",
-    "last_active_at": 1700000000,
-    "metadata": {},
-    "expires_after": None,
-    "description": None,
-}
-VS_FILE = {
-    "id": "file-1",
-    "object": "vector_store.file",
-    "usage_bytes": 10,
-    "created_at": 1700000000,
-    "vector_store_id": "vs_1",
-    "status": "completed",
-    "last_error": None,
-    "chunking_strategy": {
-        "type": "static",
-        "static": {"max_chunk_size_tokens": 800, "chunk_overlap_tokens": 400},
-    },
-    "attributes": {"lang": "en", "year": 2024, "draft": False},
-}
+VECTOR_STORE = f.vector_store()
+VS_FILE = f.vector_store_file()
 
 
 def _body(value: object) -> bytes:
@@ -57,13 +33,7 @@ def test_valid_vector_store_response_passes() -> None:
 def test_list_page_items_are_checked_with_paths() -> None:
     """A bad item in a list page is reported at its index."""
     bad = dict(VS_FILE, status="weird")
-    page = {
-        "object": "list",
-        "data": [VS_FILE, bad],
-        "first_id": "file-1",
-        "last_id": "file-1",
-        "has_more": False,
-    }
+    page = f.list_page([VS_FILE, bad])
     found = validate_response("GET", "/v1/vector_stores/vs_1/files", 200, JSON, _body(page))
     assert _kinds(found) == [(Kind.CONSTRAINT, "$.data[1].status")]
 
@@ -210,15 +180,8 @@ def test_unknown_vector_store_route_and_foreign_paths() -> None:
 
 def test_batch_object_accepts_both_spellings() -> None:
     """`vector_store.file_batch` (real) and `vector_store.files_batch` (spec) both pass."""
-    batch = {
-        "id": "vsfb_1",
-        "created_at": 1,
-        "vector_store_id": "vs_1",
-        "status": "completed",
-        "file_counts": {"in_progress": 0, "completed": 1, "failed": 0, "cancelled": 0, "total": 1},
-    }
     for spelling in ("vector_store.file_batch", "vector_store.files_batch"):
-        body = _body(dict(batch, object=spelling))
+        body = _body(f.batch(object=spelling))
         assert (
             validate_response("GET", "/v1/vector_stores/vs_1/file_batches/vsfb_1", 200, JSON, body)
             == []
@@ -227,20 +190,14 @@ def test_batch_object_accepts_both_spellings() -> None:
 
 def test_violation_cap_bounds_hostile_input() -> None:
     """A page of thousands of bad items reports a bounded number of violations."""
-    page = {
-        "object": "list",
-        "data": [{"id": i} for i in range(5000)],
-        "first_id": None,
-        "last_id": None,
-        "has_more": False,
-    }
+    page = f.list_page([{"id": i} for i in range(5000)], first_id=None, last_id=None)
     found = validate_response("GET", "/v1/vector_stores", 200, JSON, _body(page))
     assert 0 < len(found) <= 100
 
 
 # -- response headers --------------------------------------------------------------------
 
-ERROR = _body({"error": {"message": "m", "type": "requests", "param": None, "code": None}})
+ERROR = _body(f.error("m", type="requests"))
 
 
 def _header_kinds(status: int, headers: dict[str, str]) -> list[tuple[Kind, str]]:

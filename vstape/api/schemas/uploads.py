@@ -57,7 +57,8 @@ class FileObject(Schema):
     created_at: UnixTime
     filename: str
     purpose: FilePurpose
-    status: Literal["uploaded", "processed", "error"] | UnsetType = UNSET
+    # Required by the spec and the SDK (deprecated there, still sent).
+    status: Literal["uploaded", "processed", "error"]
     status_details: str | UnsetType | None = UNSET
     expires_at: UnixTime | UnsetType | None = UNSET
 

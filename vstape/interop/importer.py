@@ -1,0 +1,205 @@
+"""Captures -> cassettes, through the recorder's own pipeline.
+
+Each exchange a reader took (:mod:`vstape.interop.capture`) is validated with the same
+calls the recording proxy's validator makes (request, then response unless a fault broke
+it on purpose) and turned into an interaction by the one function the recorder and the
+pytest plugin use (:func:`vstape.recording.interaction.to_interaction`: redaction,
+decompressed and pretty JSON, normalized host, stable multipart boundary, the verdict and
+violations in the ``vstape:`` block). The cassette an interaction goes to is the
+recorder's rule (:func:`vstape.recording.target.cassette_name`: ``--split route|family|
+none``), and before anything is read the targets get the recorder's start-up checks
+(:func:`vstape.recording.target.probe_file` / ``probe_folder``).
+
+Nothing is written until every source has been read and converted; then
+:mod:`vstape.interop.commit` writes every cassette or none.
+
+Library use::
+
+    from vstape.interop import har, importer
+    capture = har.read("session.har")             # vstape_mitmproxy.dumpfile.read for dumps
+    plan = importer.plan([capture], importer.Target(cassette_dir=Path("cassettes/imported")))
+    importer.commit(plan)
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import msgspec
+
+from vstape.api.routes import match
+from vstape.cassettes.model import Interaction, InteractionMeta
+from vstape.faults.catalog import breaks_body
+from vstape.http import path_of, query_of
+from vstape.interop import commit as committing
+from vstape.interop.capture import Capture, Taken
+from vstape.recording import target as record_target
+from vstape.recording.interaction import RecordPolicy, to_interaction, violation_lines
+from vstape.reports.run import RunReport
+from vstape.validation.validate import validate_request, validate_response
+from vstape.validation.violations import Violation
+
+__all__ = ["Imported", "Plan", "Target", "commit", "convert", "plan"]
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where imported interactions go: one file, or a folder split by the recorder's rule."""
+
+    cassette: Path | None = None
+    cassette_dir: Path | None = None
+    split: str = "route"
+    fmt: str = "yaml"
+
+    def __post_init__(self) -> None:
+        if (self.cassette is None) == (self.cassette_dir is None):
+            raise ValueError("give exactly one of cassette= and cassette_dir=")
+        if self.split not in record_target.SPLITS or self.fmt not in ("yaml", "json"):
+            raise ValueError(f"split={self.split!r}, fmt={self.fmt!r}")
+
+    def path(self, route: str | None, family: str) -> Path:
+        """The cassette an interaction of ``route`` goes to."""
+        if self.cassette is not None:
+            return self.cassette
+        assert self.cassette_dir is not None
+        name = record_target.cassette_name(self.split, route, family)
+        return self.cassette_dir / f"{name}.{self.fmt}"
+
+    def problems(
+        self, file_flag: str = "--cassette", dir_flag: str = "--cassette-dir"
+    ) -> list[str]:
+        """The recorder's start-up refusals for these targets, naming the flags as typed."""
+        if self.cassette is not None:
+            problems = record_target.probe_file(file_flag, str(self.cassette))
+        else:
+            assert self.cassette_dir is not None
+            problems = record_target.probe_folder(
+                dir_flag,
+                str(self.cassette_dir),
+                record_target.cassette_names(self.split),
+                f".{self.fmt}",
+            )
+        # The probes' hints name the proxy's options; say the flags instead.
+        flags = {"vstape_cassette": file_flag, "vstape_cassette_dir": dir_flag}
+        return [re.sub(r"\bvstape_cassette(?:_dir)?\b", lambda m: flags[m[0]], p) for p in problems]
+
+
+@dataclass(frozen=True)
+class Imported:
+    """One exchange, converted: its interaction and what validation found."""
+
+    source: str
+    index: int
+    interaction: Interaction
+    route: str | None
+    family: str
+    errors: list[str]
+    warnings: list[str]
+    broken_on_purpose: bool
+
+
+def _target(url: str) -> str:
+    """Path and query of a URL: what the validator is given (mitmproxy's ``request.path``)."""
+    query = query_of(url)
+    return path_of(url) + (f"?{query}" if query else "")
+
+
+def _violations(taken: Taken, strict: bool) -> tuple[list[Violation], bool]:
+    """What the recording proxy's validator finds for this exchange (same calls, same order)."""
+    request, response = taken.exchange.request, taken.exchange.response
+    path = _target(request.url)
+    found = validate_request(
+        request.method, path, dict(request.headers), request.body, strict=strict
+    )
+    broken = breaks_body(taken.fault)
+    if not broken:
+        found += validate_response(
+            request.method,
+            path,
+            response.status,
+            dict(response.headers),
+            response.body,
+            strict=strict,
+        )
+    return found, broken
+
+
+def convert(capture: Capture, policy: RecordPolicy | None = None) -> list[Imported]:
+    """Every exchange of ``capture`` as the recorder would have written it."""
+    policy = policy or RecordPolicy()
+    out = []
+    for taken in capture.taken:
+        found, broken = _violations(taken, policy.strict)
+        interaction = to_interaction(
+            taken.exchange, policy, found, scenario=taken.scenario, fault=taken.fault
+        )
+        # The capture knows when the exchange happened; `to_interaction` stamps "now".
+        meta = interaction.vstape
+        assert isinstance(meta, InteractionMeta)
+        interaction.vstape = msgspec.structs.replace(meta, recorded_at=taken.recorded_at)
+        lines = violation_lines(taken.exchange, found, policy)
+        route = match(taken.exchange.request.method, _target(taken.exchange.request.url))
+        out.append(
+            Imported(
+                source=capture.source,
+                index=taken.index,
+                interaction=interaction,
+                route=route.route.name if route else None,
+                family=route.route.family if route else "vector_stores",
+                errors=[
+                    line for v, line in zip(found, lines, strict=True) if v.severity == "error"
+                ],
+                warnings=[
+                    line for v, line in zip(found, lines, strict=True) if v.severity != "error"
+                ],
+                broken_on_purpose=broken,
+            )
+        )
+    return out
+
+
+@dataclass
+class Plan:
+    """What an import will write: interactions per cassette, in capture order."""
+
+    target: Target
+    batches: dict[Path, list[Interaction]] = field(default_factory=dict)
+    imported: list[Imported] = field(default_factory=list)
+    report: RunReport = field(default_factory=RunReport)
+
+    @property
+    def verdicts(self) -> Counter[str]:
+        """How many interactions got each verdict."""
+        return Counter(
+            i.interaction.vstape.verdict
+            for i in self.imported
+            if isinstance(i.interaction.vstape, InteractionMeta)
+        )
+
+
+def plan(captures: Sequence[Capture], target: Target, policy: RecordPolicy | None = None) -> Plan:
+    """Convert every capture and sort the interactions into their cassettes (writes nothing)."""
+    result = Plan(target)
+    for capture in captures:
+        for item in convert(capture, policy):
+            result.imported.append(item)
+            result.batches.setdefault(target.path(item.route, item.family), []).append(
+                item.interaction
+            )
+            result.report.add(
+                item.route or "unknown_route",
+                item.interaction.response.status.code,
+                item.errors,
+                item.warnings,
+                broken_on_purpose=item.broken_on_purpose,
+            )
+    return result
+
+
+def commit(planned: Plan) -> list[committing.Written]:
+    """Write every cassette of the plan, or none (appending, as ``vstape record`` does)."""
+    return committing.write_all(planned.batches)
