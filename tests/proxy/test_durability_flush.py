@@ -31,6 +31,7 @@ def test_kill_in_flush_mode_keeps_every_completed_interaction(tmp_path: Path, se
         str(out),
         "--durability",
         "flush",
+        "--keep-ids",  # the answers are identified by their real x-request-id
         "--quiet",
     ) as (proc, url):
         got: list[str] = []
