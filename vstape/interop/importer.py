@@ -34,13 +34,12 @@ import msgspec
 from vstape.api.routes import match
 from vstape.cassettes.model import Interaction, InteractionMeta
 from vstape.faults.catalog import breaks_body
-from vstape.http import path_of, query_of
 from vstape.interop import commit as committing
 from vstape.interop.capture import Capture, Taken
 from vstape.recording import target as record_target
-from vstape.recording.interaction import RecordPolicy, to_interaction, violation_lines
+from vstape.recording.interaction import RecordPolicy, check, to_interaction, violation_lines
 from vstape.reports.run import RunReport
-from vstape.validation.validate import validate_request, validate_response
+from vstape.validation.validate import validate_request
 from vstape.validation.violations import Violation
 
 __all__ = ["Imported", "Plan", "Target", "commit", "convert", "plan"]
@@ -102,30 +101,14 @@ class Imported:
     broken_on_purpose: bool
 
 
-def _target(url: str) -> str:
-    """Path and query of a URL: what the validator is given (mitmproxy's ``request.path``)."""
-    query = query_of(url)
-    return path_of(url) + (f"?{query}" if query else "")
-
-
 def _violations(taken: Taken, strict: bool) -> tuple[list[Violation], bool]:
     """What the recording proxy's validator finds for this exchange (same calls, same order)."""
-    request, response = taken.exchange.request, taken.exchange.response
-    path = _target(request.url)
-    found = validate_request(
-        request.method, path, dict(request.headers), request.body, strict=strict
-    )
-    broken = breaks_body(taken.fault)
-    if not broken:
-        found += validate_response(
-            request.method,
-            path,
-            response.status,
-            dict(response.headers),
-            response.body,
-            strict=strict,
-        )
-    return found, broken
+    if not breaks_body(taken.fault):
+        return check(taken.exchange, strict), False
+    request = taken.exchange.request  # a fault broke the response on purpose: not checked
+    return validate_request(
+        request.method, request.target, dict(request.headers), request.body, strict=strict
+    ), True
 
 
 def convert(capture: Capture, policy: RecordPolicy | None = None) -> list[Imported]:
@@ -142,7 +125,7 @@ def convert(capture: Capture, policy: RecordPolicy | None = None) -> list[Import
         assert isinstance(meta, InteractionMeta)
         interaction.vstape = msgspec.structs.replace(meta, recorded_at=taken.recorded_at)
         lines = violation_lines(taken.exchange, found, policy)
-        route = match(taken.exchange.request.method, _target(taken.exchange.request.url))
+        route = match(taken.exchange.request.method, taken.exchange.request.target)
         out.append(
             Imported(
                 source=capture.source,
