@@ -23,7 +23,6 @@ Library use::
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -36,55 +35,13 @@ from vstape.cassettes.model import Interaction, InteractionMeta
 from vstape.faults.catalog import breaks_body
 from vstape.interop import commit as committing
 from vstape.interop.capture import Capture, Taken
-from vstape.recording import target as record_target
+from vstape.recording.destination import Target
 from vstape.recording.interaction import RecordPolicy, check, to_interaction, violation_lines
 from vstape.reports.run import RunReport
 from vstape.validation.validate import validate_request
 from vstape.validation.violations import Violation
 
 __all__ = ["Imported", "Plan", "Target", "commit", "convert", "plan"]
-
-
-@dataclass(frozen=True)
-class Target:
-    """Where imported interactions go: one file, or a folder split by the recorder's rule."""
-
-    cassette: Path | None = None
-    cassette_dir: Path | None = None
-    split: str = "route"
-    fmt: str = "yaml"
-
-    def __post_init__(self) -> None:
-        if (self.cassette is None) == (self.cassette_dir is None):
-            raise ValueError("give exactly one of cassette= and cassette_dir=")
-        if self.split not in record_target.SPLITS or self.fmt not in ("yaml", "json"):
-            raise ValueError(f"split={self.split!r}, fmt={self.fmt!r}")
-
-    def path(self, route: str | None, family: str) -> Path:
-        """The cassette an interaction of ``route`` goes to."""
-        if self.cassette is not None:
-            return self.cassette
-        assert self.cassette_dir is not None
-        name = record_target.cassette_name(self.split, route, family)
-        return self.cassette_dir / f"{name}.{self.fmt}"
-
-    def problems(
-        self, file_flag: str = "--cassette", dir_flag: str = "--cassette-dir"
-    ) -> list[str]:
-        """The recorder's start-up refusals for these targets, naming the flags as typed."""
-        if self.cassette is not None:
-            problems = record_target.probe_file(file_flag, str(self.cassette))
-        else:
-            assert self.cassette_dir is not None
-            problems = record_target.probe_folder(
-                dir_flag,
-                str(self.cassette_dir),
-                record_target.cassette_names(self.split),
-                f".{self.fmt}",
-            )
-        # The probes' hints name the proxy's options; say the flags instead.
-        flags = {"vstape_cassette": file_flag, "vstape_cassette_dir": dir_flag}
-        return [re.sub(r"\bvstape_cassette(?:_dir)?\b", lambda m: flags[m[0]], p) for p in problems]
 
 
 @dataclass(frozen=True)
