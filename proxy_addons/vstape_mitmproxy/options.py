@@ -13,6 +13,7 @@ from typing import Any
 from mitmproxy import exceptions
 
 from vstape.recording import target as record_target
+from vstape.recording.destination import Target
 from vstape.recording.interaction import RecordPolicy
 from vstape.recording.redact import RedactionPolicy
 
@@ -85,10 +86,8 @@ OPTIONS: tuple[tuple[str, Any, Any, str], ...] = (
 class Settings:
     """Parsed ``vstape_*`` options."""
 
-    cassette: Path | None = None
-    cassette_dir: Path | None = None
-    split: str = "route"
-    fmt: str = "yaml"
+    destination: Target | None = None
+    """Where interactions are recorded (None: validating only)."""
     strict: bool = False
     quiet: bool = False
     keep_ids: bool = False
@@ -101,7 +100,17 @@ class Settings:
     @property
     def recording(self) -> bool:
         """Whether interactions are recorded at all."""
-        return self.cassette is not None or self.cassette_dir is not None
+        return self.destination is not None
+
+    @property
+    def cassette(self) -> Path | None:
+        """``vstape_cassette``: the one cassette file, if recording into one."""
+        return self.destination.cassette if self.destination is not None else None
+
+    @property
+    def cassette_dir(self) -> Path | None:
+        """``vstape_cassette_dir``: the cassette folder, if recording into one."""
+        return self.destination.cassette_dir if self.destination is not None else None
 
     @property
     def scope(self) -> Path | None:
@@ -110,26 +119,14 @@ class Settings:
 
     def target(self, route: str | None, family: str) -> Path | None:
         """The cassette an interaction of ``route`` goes to (None: not recording)."""
-        if self.cassette is not None:
-            return self.cassette
-        if self.cassette_dir is None:
-            return None
-        name = record_target.cassette_name(self.split, route, family)
-        return self.cassette_dir / f"{name}.{self.fmt}"
+        return self.destination.path(route, family) if self.destination is not None else None
 
 
 def probe(settings: Settings) -> list[str]:
     """What keeps this run from writing its cassettes and reports (one line each; none: fine)."""
     problems: list[str] = []
-    if settings.cassette is not None:
-        problems += record_target.probe_file("vstape_cassette", str(settings.cassette))
-    if settings.cassette_dir is not None:
-        problems += record_target.probe_folder(
-            "vstape_cassette_dir",
-            str(settings.cassette_dir),
-            record_target.cassette_names(settings.split),
-            f".{settings.fmt}",
-        )
+    if settings.destination is not None:
+        problems += settings.destination.problems("vstape_cassette", "vstape_cassette_dir")
     for name, report, example in (
         ("vstape_report_json", settings.report_json, "report.json"),
         ("vstape_junit", settings.junit, "report.xml"),
@@ -181,11 +178,12 @@ def parse(options: Any) -> Settings:
         headers=frozenset(h.lower() for h in options.vstape_redact_headers),
         json_paths=tuple(_json_path(p) for p in options.vstape_redact_json_paths),
     )
+    cassette_dir = Path(options.vstape_cassette_dir) if options.vstape_cassette_dir else None
+    split = _choice("vstape_split", options.vstape_split, SPLIT_RULES)
+    fmt = _choice("vstape_format", options.vstape_format, FORMATS)
+    recording = cassette is not None or cassette_dir is not None
     return Settings(
-        cassette=cassette,
-        cassette_dir=Path(options.vstape_cassette_dir) if options.vstape_cassette_dir else None,
-        split=_choice("vstape_split", options.vstape_split, SPLIT_RULES),
-        fmt=_choice("vstape_format", options.vstape_format, FORMATS),
+        destination=Target(cassette, cassette_dir, split, fmt) if recording else None,
         strict=bool(options.vstape_strict),
         quiet=bool(options.vstape_quiet),
         keep_ids=bool(options.vstape_keep_ids),

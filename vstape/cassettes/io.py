@@ -43,6 +43,8 @@ __all__ = [
     "load",
     "loads",
     "read_bytes",
+    "stage",
+    "sync_folder",
     "write_atomic",
 ]
 
@@ -226,10 +228,13 @@ def dumps(cassette: Cassette, *, fmt: Literal["yaml", "json"] = "yaml") -> bytes
     return text.encode("utf-8")
 
 
-def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
-    """Write ``data`` to ``path`` durably: temp file + fsync + rename + fsync of the folder."""
+def stage(path: str | os.PathLike[str], data: bytes) -> Path:
+    """``data`` in a complete, synced temporary file beside ``path`` (its folder must exist).
+
+    The file gets the mode ``path`` has, else 0644; renaming it over ``path`` is the caller's
+    step (:func:`write_atomic`, or several at once as :mod:`vstape.interop.commit` does).
+    """
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
     # A hash, not the name: `.<name>.XXXXXXXX.tmp` would pass the file-name limit (255 bytes)
     # for a long cassette name that itself fits.
     fd, tmp = tempfile.mkstemp(
@@ -247,15 +252,32 @@ def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    dir_fd = os.open(target.parent, os.O_RDONLY)
+    return Path(tmp)
+
+
+def sync_folder(folder: str | os.PathLike[str]) -> None:
+    """``fsync`` the folder itself, so that a rename in it survives a crash."""
+    dir_fd = os.open(folder, os.O_RDONLY)
     try:
         os.fsync(dir_fd)
     finally:
         os.close(dir_fd)
+
+
+def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
+    """Write ``data`` to ``path`` durably: temp file + fsync + rename + fsync of the folder."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = stage(target, data)
+    try:
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    sync_folder(target.parent)
 
 
 def dump(cassette: Cassette, path: str | os.PathLike[str]) -> None:

@@ -29,7 +29,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-__all__ = ["CassetteLock", "cassette_lock", "hashed_name", "lock_folder"]
+__all__ = ["CassetteLock", "cassette_lock", "hashed_name", "is_private", "lock_folder"]
 
 
 def hashed_name(name: str, *, prefix: str = ".vstape-", length: int = 16) -> str:
@@ -38,7 +38,7 @@ def hashed_name(name: str, *, prefix: str = ".vstape-", length: int = 16) -> str
     return f"{prefix}{digest[:length]}"
 
 
-def _private(folder: Path) -> bool:
+def is_private(folder: Path) -> bool:
     """Whether ``folder`` is a real folder of ours that nobody else can write to."""
     try:
         info = os.lstat(folder)
@@ -54,12 +54,12 @@ def _private(folder: Path) -> bool:
 def lock_folder() -> Path | None:
     """The private folder that holds lock files, created on first use; None when unusable."""
     runtime = os.environ.get("XDG_RUNTIME_DIR")
-    candidates = [Path(runtime) / "vstape-locks"] if runtime and _private(Path(runtime)) else []
+    candidates = [Path(runtime) / "vstape-locks"] if runtime and is_private(Path(runtime)) else []
     candidates.append(Path(tempfile.gettempdir()) / f"vstape-locks-{os.getuid()}")
     for folder in candidates:
         with contextlib.suppress(OSError):
             folder.mkdir(mode=0o700, exist_ok=True)
-        if _private(folder):
+        if is_private(folder):
             return folder
     return None
 

@@ -20,6 +20,7 @@ from pathlib import Path
 from vstape.cassettes.io import check_file, write_atomic
 from vstape.cassettes.model import CassetteError, Interaction
 from vstape.cassettes.stream import iter_interactions
+from vstape.cli import _cassette_paths as cassette_paths
 from vstape.cli import _progress as progress
 from vstape.replay.replayer import cassette_files, no_interactions
 from vstape.reports import json, junit, sarif, text
@@ -31,9 +32,7 @@ Inspect = Callable[[str, int, Interaction, int], list[Finding]]
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """PATH... and the three report files."""
-    parser.add_argument(
-        "paths", nargs="+", metavar="PATH", help="cassette files or folders (searched recursively)"
-    )
+    cassette_paths.add_argument(parser)
     parser.add_argument("--json", default="", metavar="FILE", help="write the findings as JSON")
     parser.add_argument(
         "--junit", default="", metavar="FILE", help="write the findings as JUnit XML"

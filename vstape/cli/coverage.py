@@ -19,6 +19,7 @@ import sys
 
 from vstape.cassettes.model import CassetteError
 from vstape.cassettes.stream import iter_interactions
+from vstape.cli import _cassette_paths as cassette_paths
 from vstape.cli._findings_command import add_allow_empty, write_reports
 from vstape.replay.replayer import cassette_files, no_interactions
 from vstape.reports import coverage, html, json, text
@@ -38,9 +39,7 @@ def _percent(text: str) -> float:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of ``vstape coverage``."""
-    parser.add_argument(
-        "paths", nargs="+", metavar="PATH", help="cassette files or folders (searched recursively)"
-    )
+    cassette_paths.add_argument(parser)
     parser.add_argument("--json", default="", metavar="FILE", help="write the matrix as JSON")
     parser.add_argument(
         "--html",

@@ -23,6 +23,7 @@ import sys
 from vstape.cassettes.io import write_atomic
 from vstape.cassettes.model import CassetteError, Interaction
 from vstape.cassettes.stream import iter_interactions
+from vstape.cli import _cassette_paths as cassette_paths
 from vstape.interop import har_write
 from vstape.recording import target as record_target
 from vstape.replay.replayer import cassette_files
@@ -32,12 +33,7 @@ PREFIX = "vstape export"
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of ``vstape export``."""
-    parser.add_argument(
-        "paths",
-        nargs="+",
-        metavar="CASSETTE",
-        help="cassette files or folders (searched recursively)",
-    )
+    cassette_paths.add_argument(parser)
     parser.add_argument(
         "--har", required=True, metavar="FILE", help="the HAR file to write ('-': stdout)"
     )

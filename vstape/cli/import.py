@@ -34,6 +34,7 @@ from pathlib import Path
 from vstape.cassettes.io import write_atomic
 from vstape.cassettes.model import CassetteError
 from vstape.cli import _needs as needs
+from vstape.cli import _recording_options as options
 from vstape.interop import har, importer
 from vstape.interop.capture import Capture, CaptureError, sniff
 from vstape.interop.commit import ImportWriteError
@@ -53,54 +54,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "sources", nargs="+", metavar="SOURCE", help="HAR files and mitmproxy flow dumps"
     )
-    where = parser.add_mutually_exclusive_group(required=True)
-    where.add_argument(
-        "--cassette", default="", metavar="FILE", help="import everything into this one file"
-    )
-    where.add_argument(
-        "--cassette-dir",
-        default="",
-        metavar="DIR",
-        help="import into this folder, split by --split",
-    )
-    parser.add_argument(
-        "--split",
-        choices=record_target.SPLITS,
-        default="route",
-        help="how --cassette-dir splits (default: route), as vstape record",
-    )
-    parser.add_argument(
-        "--format",
-        choices=("yaml", "json"),
-        default="yaml",
-        help="cassette format for --cassette-dir",
-    )
+    options.add_target(parser, "import", required=True)
     parser.add_argument(
         "--strict", action="store_true", help="drift (unknown fields) is an error in the verdicts"
     )
-    parser.add_argument(
-        "--keep-host",
-        action="store_true",
-        help="keep the real host instead of https://api.openai.com",
-    )
-    parser.add_argument(
-        "--redact-header",
-        action="append",
-        default=[],
-        metavar="NAME",
-        help="extra header to redact",
-    )
-    parser.add_argument(
-        "--redact-json-path",
-        action="append",
-        default=[],
-        metavar="PATH",
-        help="extra JSON path to redact, e.g. $.metadata.owner (repeatable)",
-    )
-    parser.add_argument(
-        "--report-json", default="", metavar="FILE", help="write the report as JSON"
-    )
-    parser.add_argument("--junit", default="", metavar="FILE", help="write the report as JUnit XML")
+    options.add_redaction(parser)
+    options.add_reports(parser)
     parser.add_argument(
         "--quiet",
         action="store_true",

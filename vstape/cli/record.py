@@ -32,6 +32,7 @@ import argparse
 import sys
 
 from vstape.cli import _proxy_command as proxy
+from vstape.cli import _recording_options as options
 
 NEEDS = proxy.NEEDS
 """What the command cannot run without (checked by :mod:`vstape.cli.main`)."""
@@ -47,27 +48,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "request goes to its own host, unless 'emulator' is given",
     )
     proxy.add_listen(parser, 8080)
-    where = parser.add_mutually_exclusive_group()
-    where.add_argument(
-        "--cassette",
-        default="",
-        help="record every interaction into this one file (.yaml or .json)",
-    )
-    where.add_argument(
-        "--cassette-dir", default="", help="record into this folder, one cassette per route"
-    )
-    parser.add_argument(
-        "--split",
-        choices=("route", "family", "none"),
-        default="route",
-        help="how --cassette-dir splits (default: route)",
-    )
-    parser.add_argument(
-        "--format",
-        choices=("yaml", "json"),
-        default="yaml",
-        help="cassette format for --cassette-dir",
-    )
+    options.add_target(parser, "record", required=False)
     parser.add_argument(
         "--mode",
         choices=("reverse", "forward"),
@@ -79,33 +60,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="answer invalid requests with a 400 and treat drift as an error",
     )
-    parser.add_argument(
-        "--keep-host",
-        action="store_true",
-        help="keep the real host instead of https://api.openai.com",
-    )
+    options.add_redaction(parser)
     parser.add_argument(
         "--keep-ids",
         action="store_true",
         help="keep the real ids, times and timings: no stable placeholders (vs_vstape0001...), "
         "no time shift (see `vstape docs reviewing-cassette-changes`)",
     )
-    parser.add_argument(
-        "--redact-header",
-        action="append",
-        default=[],
-        metavar="NAME",
-        help="extra header to redact (repeatable)",
-    )
-    parser.add_argument(
-        "--redact-json-path",
-        action="append",
-        default=[],
-        metavar="PATH",
-        help="extra JSON path to redact, e.g. $.metadata.owner (repeatable)",
-    )
-    parser.add_argument("--report-json", default="", help="write the run report as JSON here")
-    parser.add_argument("--junit", default="", help="write the run report as JUnit XML here")
+    options.add_reports(parser)
     parser.add_argument(
         "--durability",
         choices=("sync", "flush"),

@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from vstape.cli import _cassette_paths as cassette_paths
 from vstape.cli import _proxy_command as proxy
 
 NEEDS = proxy.NEEDS
@@ -25,12 +26,7 @@ NEEDS = proxy.NEEDS
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of ``vstape replay``."""
-    parser.add_argument(
-        "paths",
-        nargs="+",
-        metavar="CASSETTE_OR_DIR",
-        help="cassette files or folders (YAML or JSON)",
-    )
+    cassette_paths.add_argument(parser)
     proxy.add_listen(parser, 8081)
     parser.add_argument(
         "--exhausted",

@@ -169,6 +169,13 @@ def _send_one(send: Send, upstream: str, api_key: str, scope: _Scope, item: Inte
     return send(item.request.method, _url(upstream, item, scope.ids), _headers(item, api_key), body)
 
 
+def _stop(base: Drift, path: str, why: str, cassette: str) -> Drift:
+    """The ``unusable`` item that ends a cassette's run: the rest of it is not sent."""
+    later = " (later requests depend on this one)" if path == "request" else ""
+    message = f"{why}; the rest of {cassette} was not sent{later}"
+    return msgspec.structs.replace(base, kind="unusable", path=path, message=message)
+
+
 def run(
     cassettes: Sequence[Cassette],
     upstream: str,
@@ -202,28 +209,16 @@ def run(
                 try:
                     answer = _send_one(send, upstream, api_key, scope, item)
                 except LiveError as err:
-                    report.items.append(
-                        msgspec.structs.replace(
-                            base,
-                            kind="unusable",
-                            path="request",
-                            message=f"{item.request.method} {route.template}: {err}; the rest of "
-                            f"{cassette.name} was not sent (later requests depend on this one)",
-                        )
-                    )
+                    why = f"{item.request.method} {route.template}: {err}"
+                    report.items.append(_stop(base, "request", why, cassette.name))
                     break
                 sent += 1
                 if answer.status in (401, 403) and item.response.status.code not in (401, 403):
-                    report.items.append(
-                        msgspec.structs.replace(
-                            base,
-                            kind="unusable",
-                            path="status",
-                            message=f"{upstream} refused the request ({answer.status}): check the "
-                            "API key (--api-key-env names the variable holding it) and its "
-                            f"project's access; the rest of {cassette.name} was not sent",
-                        )
+                    why = (
+                        f"{upstream} refused the request ({answer.status}): check the API key "
+                        "(--api-key-env names the variable holding it) and its project's access"
                     )
+                    report.items.append(_stop(base, "status", why, cassette.name))
                     break
                 found = compare_answer(
                     route,

@@ -24,7 +24,7 @@ difference, not one per item.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -57,48 +57,35 @@ class Answer:
 
 
 def _walk(
-    info: inspect.Type, path: tuple[str, ...], out: list[tuple[tuple[str, ...], frozenset[Any]]]
+    info: inspect.Type, path: tuple[str, ...], take: Callable[[inspect.Type, tuple[str, ...]], bool]
 ) -> None:
+    """Every position of a response type, outside the user's maps, until ``take`` takes it."""
+    if take(info, path):
+        return
     if isinstance(info, inspect.Metadata):
-        _walk(info.type, path, out)
-    elif isinstance(info, inspect.LiteralType):
-        out.append((path, frozenset(info.values)))
-    elif isinstance(info, inspect.UnionType):
-        literals = [t for t in info.types if isinstance(t, inspect.LiteralType)]
-        if literals and all(
-            isinstance(t, inspect.LiteralType | inspect.NoneType) for t in info.types
-        ):
-            out.append((path, frozenset().union(*(t.values for t in literals))))
-        else:
-            for member in info.types:
-                _walk(member, path, out)
-    elif isinstance(info, inspect.ListType):
-        _walk(info.item_type, (*path, positions.STAR), out)
-    elif isinstance(info, inspect.StructType):
-        for field in info.fields:
-            _walk(field.type, (*path, field.encode_name), out)
-
-
-def _maps(info: inspect.Type, path: tuple[str, ...], out: list[tuple[str, ...]]) -> None:
-    if isinstance(info, inspect.Metadata):
-        _maps(info.type, path, out)
-    elif isinstance(info, inspect.DictType):
-        out.append(path)
+        _walk(info.type, path, take)
     elif isinstance(info, inspect.UnionType):
         for member in info.types:
-            _maps(member, path, out)
+            _walk(member, path, take)
     elif isinstance(info, inspect.ListType):
-        _maps(info.item_type, (*path, positions.STAR), out)
+        _walk(info.item_type, (*path, positions.STAR), take)
     elif isinstance(info, inspect.StructType):
         for field in info.fields:
-            _maps(field.type, (*path, field.encode_name), out)
+            _walk(field.type, (*path, field.encode_name), take)
 
 
 def map_positions(tp: Any) -> list[tuple[str, ...]]:
     """Every path of ``tp`` holding a map of the user's (``metadata``, ``attributes``)."""
     out: list[tuple[str, ...]] = []
+
+    def take(info: inspect.Type, path: tuple[str, ...]) -> bool:
+        if isinstance(info, inspect.DictType):
+            out.append(path)
+            return True
+        return False
+
     if tp is not None:
-        _maps(inspect.type_info(tp), (), out)
+        _walk(inspect.type_info(tp), (), take)
     return out
 
 
@@ -116,8 +103,17 @@ def _inside(parts: tuple[str | int, ...], maps: list[tuple[str, ...]]) -> bool:
 def enum_positions(tp: Any) -> list[tuple[tuple[str, ...], frozenset[Any]]]:
     """Every path of ``tp`` holding an enum, with the values the schema allows."""
     out: list[tuple[tuple[str, ...], frozenset[Any]]] = []
+
+    def take(info: inspect.Type, path: tuple[str, ...]) -> bool:
+        members = info.types if isinstance(info, inspect.UnionType) else (info,)
+        literals = [t for t in members if isinstance(t, inspect.LiteralType)]
+        if literals and all(isinstance(t, inspect.LiteralType | inspect.NoneType) for t in members):
+            out.append((path, frozenset().union(*(t.values for t in literals))))
+            return True
+        return False
+
     if tp is not None:
-        _walk(inspect.type_info(tp), (), out)
+        _walk(inspect.type_info(tp), (), take)
     return out
 
 

@@ -16,7 +16,7 @@ from typing import Any, get_origin
 
 from msgspec import Struct, inspect
 
-from vstape.drift.shape import Shape, union
+from vstape.drift.shape import Shape, type_of, union
 
 __all__ = ["HEADERS", "of"]
 
@@ -53,16 +53,6 @@ def _sized(shape: Shape, info: Any, low: str, high: str) -> Shape:
     return shape
 
 
-def _literal_kind(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    return "string" if isinstance(value, str) else "number"
-
-
 def _shape(info: inspect.Type, where: str, seen: frozenset[type]) -> Shape:
     if isinstance(info, inspect.Metadata):
         return _shape(info.type, where, seen)
@@ -72,7 +62,7 @@ def _shape(info: inspect.Type, where: str, seen: frozenset[type]) -> Shape:
         return Shape(types={"null"}, pointer=where)
     if isinstance(info, inspect.LiteralType):
         values = set(info.values)
-        return Shape(types={_literal_kind(v) for v in values}, enum=values, pointer=where)
+        return Shape(types={type_of(v) for v in values}, enum=values, pointer=where)
     if isinstance(info, inspect.BoolType):
         return Shape(types={"boolean"}, pointer=where)
     if isinstance(info, inspect.IntType):
@@ -120,7 +110,7 @@ def _struct(info: inspect.StructType, seen: frozenset[type]) -> Shape:
     if info.tag_field is not None:
         tag = info.tag
         shape.properties[info.tag_field] = Shape(
-            types={_literal_kind(tag)}, enum={tag}, pointer=f"{name}.{info.tag_field}"
+            types={type_of(tag)}, enum={tag}, pointer=f"{name}.{info.tag_field}"
         )
         shape.required.add(info.tag_field)
     for field in info.fields:

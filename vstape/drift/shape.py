@@ -24,7 +24,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["LIMITS", "Shape", "intersect", "union"]
+from vstape.diff.fields import kind_of
+
+__all__ = ["LIMITS", "Shape", "intersect", "type_of", "union"]
 
 # Limit keyword -> (the JSON type it applies to, True when a larger value is looser).
 LIMITS: dict[str, tuple[str, bool]] = {
@@ -39,6 +41,15 @@ LIMITS: dict[str, tuple[str, bool]] = {
     "minProperties": ("object", False),
     "maxProperties": ("object", True),
 }
+
+
+def type_of(value: Any) -> str:
+    """The JSON type of an enum or tag value: ``integer`` for a whole number, ``string`` for
+    what JSON has no scalar type for (a YAML date)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return "integer"
+    kind = kind_of(value)
+    return kind if kind in ("null", "boolean", "number", "string") else "string"
 
 
 @dataclass
@@ -84,13 +95,16 @@ def _merge_children(shapes: list[Shape], name: str, combine: Any) -> Shape | Non
     return combine(found) if found else None
 
 
+def _single(shapes: list[Shape], pointer: str) -> Shape:
+    """The union or intersection of one shape (itself) or none (any value)."""
+    return shapes[0] if shapes else Shape(pointer=pointer)
+
+
 def union(shapes: Iterable[Shape], pointer: str = "") -> Shape:
     """The shape of a value that fits any of ``shapes``."""
     branches = list(shapes)
-    if not branches:
-        return Shape(pointer=pointer)
-    if len(branches) == 1:
-        return branches[0]
+    if len(branches) < 2:
+        return _single(branches, pointer)
     if any(not s.types and not s.recursive for s in branches):
         return Shape(pointer=pointer or branches[0].pointer)  # one branch takes anything
     out = Shape(pointer=pointer or branches[0].pointer)
@@ -124,10 +138,8 @@ def union(shapes: Iterable[Shape], pointer: str = "") -> Shape:
 def intersect(shapes: Iterable[Shape], pointer: str = "") -> Shape:
     """The shape of a value that fits all of ``shapes`` (``allOf``)."""
     parts = list(shapes)
-    if not parts:
-        return Shape(pointer=pointer)
-    if len(parts) == 1:
-        return parts[0]
+    if len(parts) < 2:
+        return _single(parts, pointer)
     out = Shape(pointer=pointer or parts[0].pointer)
     typed = [s.types for s in parts if s.types]
     out.types = set.intersection(*typed) if typed else set()

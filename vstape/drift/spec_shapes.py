@@ -24,7 +24,7 @@ from referencing import Registry, Resource
 from referencing.exceptions import Unresolvable
 from referencing.jsonschema import DRAFT202012
 
-from vstape.drift.shape import LIMITS, Shape, intersect, union
+from vstape.drift.shape import LIMITS, Shape, intersect, type_of, union
 
 __all__ = ["BASE_URI", "SpecError", "SpecShapes", "escape"]
 
@@ -133,7 +133,7 @@ class SpecShapes:
         elif isinstance(node.get("enum"), list):
             shape.enum = {_hashable(v) for v in node["enum"]}
         if shape.enum is not None and not shape.types:
-            shape.types = {_kind(v) for v in shape.enum}
+            shape.types = {type_of(v) for v in shape.enum}
         for limit in LIMITS:
             value = node.get(limit)
             if isinstance(value, int | float) and not isinstance(value, bool):
@@ -165,15 +165,3 @@ class SpecShapes:
 
 def _hashable(value: Any) -> Any:
     return value if isinstance(value, str | int | float | bool) or value is None else repr(value)
-
-
-def _kind(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "number"
-    return "string"

@@ -20,13 +20,20 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-import tempfile
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from vstape.cassettes.io import assemble, dump_item, format_of, loads, read_bytes
-from vstape.cassettes.locks import cassette_lock, hashed_name, lock_folder
+from vstape.cassettes.io import (
+    assemble,
+    dump_item,
+    format_of,
+    loads,
+    read_bytes,
+    stage,
+    sync_folder,
+)
+from vstape.cassettes.locks import cassette_lock, lock_folder
 from vstape.cassettes.model import CassetteError, Interaction
 from vstape.cassettes.writer import APPENDABLE_HEAD
 
@@ -81,33 +88,6 @@ def _content(path: Path, new: list[Interaction]) -> tuple[bytes, int, int]:
     return data, len(existing), len(added)
 
 
-def _stage(path: Path, data: bytes) -> Path:
-    """``data`` in a complete, synced temporary file beside ``path``."""
-    fd, name = tempfile.mkstemp(prefix=hashed_name(path.name) + ".", suffix=".tmp", dir=path.parent)
-    try:
-        try:
-            mode = path.stat().st_mode & 0o7777
-        except FileNotFoundError:
-            mode = 0o644
-        os.fchmod(fd, mode)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-    except BaseException:
-        Path(name).unlink(missing_ok=True)
-        raise
-    return Path(name)
-
-
-def _sync_folder(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def _make_folders(paths: Sequence[Path]) -> list[Path]:
     """Create the missing parent folders; the ones created, deepest last."""
     created: list[Path] = []
@@ -154,14 +134,14 @@ def write_all(batches: Mapping[Path, list[Interaction]]) -> list[Written]:
         with _locks(paths):
             for current in paths:
                 data, kept, added = _content(current, batches[current])
-                staged.append((_stage(current, data), current))
+                staged.append((stage(current, data), current))
                 written.append(Written(current, added, kept))
             for temp, current in staged:
                 os.replace(temp, current)  # a rename needs no space: it fails only if the
                 replaced.append(current)  # folder changed under us
             done = True
         for folder in sorted({path.parent for path in paths}):
-            _sync_folder(folder)
+            sync_folder(folder)
     except OSError as err:
         hint = _HINTS.get(err.errno or 0, "fix the cause, or import elsewhere")
         if done:

@@ -91,11 +91,9 @@ class HarResponse(msgspec.Struct):
 
 
 class VstapeMark(msgspec.Struct):
-    """``_vstape``: what the cassette knew of an exported interaction."""
+    """``_vstape``: what an import takes back of the cassette's record of an exported
+    interaction (its route, verdict and violations are found again by validating)."""
 
-    route: str | None = None
-    verdict: str | None = None
-    violations: list[str] = msgspec.field(default_factory=list)
     scenario: str | None = None
     fault: str | None = None
     recorded_at: str | None = None

@@ -23,7 +23,6 @@ Library use::
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -34,58 +33,15 @@ import msgspec
 from vstape.api.routes import match
 from vstape.cassettes.model import Interaction, InteractionMeta
 from vstape.faults.catalog import breaks_body
-from vstape.http import path_of, query_of
 from vstape.interop import commit as committing
 from vstape.interop.capture import Capture, Taken
-from vstape.recording import target as record_target
-from vstape.recording.interaction import RecordPolicy, to_interaction, violation_lines
+from vstape.recording.destination import Target
+from vstape.recording.interaction import RecordPolicy, check, to_interaction, violation_lines
 from vstape.reports.run import RunReport
-from vstape.validation.validate import validate_request, validate_response
+from vstape.validation.validate import validate_request
 from vstape.validation.violations import Violation
 
 __all__ = ["Imported", "Plan", "Target", "commit", "convert", "plan"]
-
-
-@dataclass(frozen=True)
-class Target:
-    """Where imported interactions go: one file, or a folder split by the recorder's rule."""
-
-    cassette: Path | None = None
-    cassette_dir: Path | None = None
-    split: str = "route"
-    fmt: str = "yaml"
-
-    def __post_init__(self) -> None:
-        if (self.cassette is None) == (self.cassette_dir is None):
-            raise ValueError("give exactly one of cassette= and cassette_dir=")
-        if self.split not in record_target.SPLITS or self.fmt not in ("yaml", "json"):
-            raise ValueError(f"split={self.split!r}, fmt={self.fmt!r}")
-
-    def path(self, route: str | None, family: str) -> Path:
-        """The cassette an interaction of ``route`` goes to."""
-        if self.cassette is not None:
-            return self.cassette
-        assert self.cassette_dir is not None
-        name = record_target.cassette_name(self.split, route, family)
-        return self.cassette_dir / f"{name}.{self.fmt}"
-
-    def problems(
-        self, file_flag: str = "--cassette", dir_flag: str = "--cassette-dir"
-    ) -> list[str]:
-        """The recorder's start-up refusals for these targets, naming the flags as typed."""
-        if self.cassette is not None:
-            problems = record_target.probe_file(file_flag, str(self.cassette))
-        else:
-            assert self.cassette_dir is not None
-            problems = record_target.probe_folder(
-                dir_flag,
-                str(self.cassette_dir),
-                record_target.cassette_names(self.split),
-                f".{self.fmt}",
-            )
-        # The probes' hints name the proxy's options; say the flags instead.
-        flags = {"vstape_cassette": file_flag, "vstape_cassette_dir": dir_flag}
-        return [re.sub(r"\bvstape_cassette(?:_dir)?\b", lambda m: flags[m[0]], p) for p in problems]
 
 
 @dataclass(frozen=True)
@@ -102,30 +58,14 @@ class Imported:
     broken_on_purpose: bool
 
 
-def _target(url: str) -> str:
-    """Path and query of a URL: what the validator is given (mitmproxy's ``request.path``)."""
-    query = query_of(url)
-    return path_of(url) + (f"?{query}" if query else "")
-
-
 def _violations(taken: Taken, strict: bool) -> tuple[list[Violation], bool]:
     """What the recording proxy's validator finds for this exchange (same calls, same order)."""
-    request, response = taken.exchange.request, taken.exchange.response
-    path = _target(request.url)
-    found = validate_request(
-        request.method, path, dict(request.headers), request.body, strict=strict
-    )
-    broken = breaks_body(taken.fault)
-    if not broken:
-        found += validate_response(
-            request.method,
-            path,
-            response.status,
-            dict(response.headers),
-            response.body,
-            strict=strict,
-        )
-    return found, broken
+    if not breaks_body(taken.fault):
+        return check(taken.exchange, strict), False
+    request = taken.exchange.request  # a fault broke the response on purpose: not checked
+    return validate_request(
+        request.method, request.target, dict(request.headers), request.body, strict=strict
+    ), True
 
 
 def convert(capture: Capture, policy: RecordPolicy | None = None) -> list[Imported]:
@@ -142,7 +82,7 @@ def convert(capture: Capture, policy: RecordPolicy | None = None) -> list[Import
         assert isinstance(meta, InteractionMeta)
         interaction.vstape = msgspec.structs.replace(meta, recorded_at=taken.recorded_at)
         lines = violation_lines(taken.exchange, found, policy)
-        route = match(taken.exchange.request.method, _target(taken.exchange.request.url))
+        route = match(taken.exchange.request.method, taken.exchange.request.target)
         out.append(
             Imported(
                 source=capture.source,

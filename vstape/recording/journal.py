@@ -25,29 +25,18 @@ import contextlib
 import fcntl
 import hashlib
 import os
-import stat
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import msgspec
 
+from vstape.cassettes.locks import is_private
+
 __all__ = ["ENV", "Journal", "state_folder"]
 
 ENV = "VSTAPE_STATE_DIR"
 _DECODER = msgspec.json.Decoder(dict[str, Any])
-
-
-def _private(folder: Path) -> bool:
-    try:
-        info = os.lstat(folder)
-    except OSError:
-        return False
-    return (
-        stat.S_ISDIR(info.st_mode)
-        and info.st_uid == os.getuid()
-        and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
-    )
 
 
 def state_folder() -> Path | None:
@@ -60,7 +49,7 @@ def state_folder() -> Path | None:
         folder = Path(base) / "vstape" / "placeholders"
     with contextlib.suppress(OSError):
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    return folder if _private(folder) else None
+    return folder if is_private(folder) else None
 
 
 class Journal:
