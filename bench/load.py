@@ -21,7 +21,9 @@ from __future__ import annotations
 
 import argparse
 import functools
+import gc
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import msgspec
@@ -71,6 +73,17 @@ def _vcrpy(path: Path) -> object:
     return FilesystemPersister.load_cassette(str(path), yamlserializer)
 
 
+def _collected(fn: Callable[[], object]) -> Callable[[], float]:
+    """A contender timed from an emptied garbage collector (the last load's objects gone)."""
+    run = timed(fn)
+
+    def round_() -> float:
+        gc.collect()
+        return run()
+
+    return round_
+
+
 def main() -> None:
     """Write the cassettes, load each in interleaved rounds, print the figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -89,7 +102,7 @@ def main() -> None:
         print(
             f"{args.n:,} interactions: YAML {size:.1f} MB, JSON {json_path.stat().st_size / 1e6:.1f} MB"
         )
-        contenders = {
+        contenders: dict[str, Callable[[], object]] = {
             "vstape YAML": functools.partial(load, yaml_path),
             "vstape YAML, PyYAML only": functools.partial(_pyyaml_only, yaml_path),
             "PyYAML C loader": functools.partial(_pyyaml_raw, yaml_path),
@@ -97,7 +110,7 @@ def main() -> None:
             "vstape JSON": functools.partial(load, json_path),
         }
         seconds = interleave(
-            {name: timed(fn) for name, fn in contenders.items()},
+            {name: _collected(fn) for name, fn in contenders.items()},
             rounds=args.rounds,
         )
     ms = {name: spread.map(lambda s: s * 1000) for name, spread in seconds.items()}

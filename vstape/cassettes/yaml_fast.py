@@ -157,12 +157,22 @@ def _rs_types(value: str) -> bool:
 
 # First characters of the texts PyYAML types and yaml-rs may not: yes/no/on/off, numbers
 # and timestamps, `<<`, `=` (true/false/null start with t, f, n, N too: n/N for no).
-_TYPED_FIRST = frozenset("yYnNoO0123456789+-.<=~")
+# Words are short (yes, No, OFF, <<, =, ~, !): a longer text starting with a letter is none.
+_NUMBER_FIRST = frozenset("0123456789+-.")
+_WORD_FIRST = frozenset("yYnNoO<=~!&*")
+_LONGEST_WORD = 5
 
 
+def _maybe_typed(value: str) -> bool:
+    """A cheap first look: could PyYAML type this text at all?"""
+    first = value[:1]
+    return first in _NUMBER_FIRST or (first in _WORD_FIRST and len(value) <= _LONGEST_WORD)
+
+
+@functools.lru_cache(maxsize=8192)
 def _unsure_str(value: str) -> bool:
     """A text PyYAML would type when plain, and yaml-rs would not: it may have been plain."""
-    return value[:1] in _TYPED_FIRST and _pyyaml_types(value) and not _rs_types(value)
+    return _maybe_typed(value) and _pyyaml_types(value) and not _rs_types(value)
 
 
 class _Unsure(Exception):
@@ -182,7 +192,7 @@ def _check(document: Any) -> None:
                     raise _Unsure(key)  # cassettes have text keys only: PyYAML decides others
                 kind = type(value)
                 if kind is str:
-                    if value[:1] in _TYPED_FIRST and _unsure_str(value):
+                    if _maybe_typed(value) and _unsure_str(value):
                         raise _Unsure(value)
                 elif kind is dict or kind is list:
                     push(value)
@@ -190,7 +200,7 @@ def _check(document: Any) -> None:
             for item in node:
                 kind = type(item)
                 if kind is str:
-                    if item[:1] in _TYPED_FIRST and _unsure_str(item):
+                    if _maybe_typed(item) and _unsure_str(item):
                         raise _Unsure(item)
                 elif kind is dict or kind is list:
                     push(item)
