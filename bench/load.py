@@ -38,7 +38,7 @@ from vstape.cassettes.io import dump, load
 from vstape.cassettes.model import Cassette, Interaction
 from vstape.cassettes.shipped import shipped_path
 
-ROUNDS = 5
+ROUNDS = 3
 
 
 def interactions(count: int) -> list[Interaction]:
