@@ -278,3 +278,45 @@ def test_without_yaml_rs_every_cassette_loads_with_pyyaml(tmp_path: Path) -> Non
     assert done.returncode == 0, done.stderr
     here = [msgspec.to_builtins(io.load(p), builtin_types=(bytes,)) for p in paths]
     assert msgspec.json.decode(done.stdout) == msgspec.json.decode(msgspec.json.encode(here))
+
+
+def _streamed(path: Path) -> list[tuple[int, Any]] | str:
+    from vstape.cassettes.stream import iter_interactions
+
+    try:
+        return list(iter_interactions(path))
+    except CassetteError as err:
+        return f"CassetteError: {err}"
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        "",
+        "      code: 017\n",  # unsure: read by yaml_read or PyYAML
+        "      x-odd:\n      - 0o17\n",  # yaml-rs: a number, does not convert; PyYAML: text
+        "      x-odd:\n      - [1]\n",  # does not convert either way: PyYAML's message
+    ],
+)
+def test_streamed_items_are_read_as_without_yaml_rs(
+    tmp_path: Path, damage: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`vstape validate`'s reader: the same (line, interaction) pairs, or the same error."""
+    from vstape.cassettes.writer import APPENDABLE_HEAD
+
+    items = [io.dump_item(i) for p in SHIPPED[::10] for i in io.load(p).interactions]
+    if damage:
+        marker = b"    headers:\n"
+        middle = items[len(items) // 2]
+        at = middle.rindex(marker) + len(marker)
+        if damage.startswith("      code"):
+            middle = re.sub(rb"      code: [0-9]+\n", damage.encode(), middle, count=1)
+        else:
+            middle = middle[:at] + damage.encode() + middle[at:]
+        assert damage.encode() in middle
+        items[len(items) // 2] = middle
+    path = tmp_path / "big.yaml"
+    path.write_bytes(APPENDABLE_HEAD + b"".join(items))
+    with_rs = _streamed(path)
+    monkeypatch.setattr(yaml_fast, "available", False)
+    assert with_rs == _streamed(path)
