@@ -128,8 +128,8 @@ def _fast_yaml(data: bytes) -> Cassette | None:
     try:
         sure, document = yaml_fast.load(data)
         return _to_cassette(document) if sure else None
-    except (msgspec.ValidationError, RecursionError):
-        return None  # PyYAML's path finds the same problem and words it with the line
+    except Exception:  # a ValidationError, or anything unforeseen: PyYAML's path decides
+        return None  # and words the problem with its line
 
 
 def loads(

@@ -296,7 +296,7 @@ def _stream_yaml(
             pending = b""
             try:
                 converted = [msgspec.convert(text_headers(value), Interaction) for value in items]
-            except msgspec.ValidationError:  # PyYAML's reading decides, and words the error
+            except Exception:  # a ValidationError or anything unforeseen: the old reading decides
                 slow = _parse_items(text, where, start, first_byte, use_rs=False)
                 if slow is None:
                     raise _Fallback from None

@@ -70,7 +70,10 @@ _TOKEN_END = re.compile(r"[ \n#,}\]]|\Z")
 _NUMBER_START = frozenset("-+.0123456789")
 # Double-quoted escapes that spell a key's letters (`"\x63ode"` is `code`) or split it
 # across lines: with one, a number field could hide from _numbers_unsure.
-_LETTER_ESCAPES = re.compile(r"\\(?:\n|x[5-7]|u00[5-7]|U0000[5-7])", re.IGNORECASE)
+_LETTER_ESCAPES = re.compile(
+    r"\\(?:\n|x(?:5f|6[1-9a-f]|7[0-9a])|u00(?:5f|6[1-9a-f]|7[0-9a])|U000000(?:5f|6[1-9a-f]|7[0-9a]))",
+    re.IGNORECASE,
+)
 _DEEP_INDENT = "\n" + " " * 128
 _DASHES = re.compile(r"(?:- +){8}")
 _NODE_BEFORE = frozenset(" \n[{,")
