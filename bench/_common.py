@@ -12,12 +12,14 @@ its median and its spread (min-max over the rounds)::
 A contender is any callable that runs one round and returns that round's figure (seconds
 per call with :func:`timed`, or req/s, or a child process's answer). :func:`ratio_of`
 pairs the rounds (round i of one over round i of the other), so a ratio has a spread too.
-:func:`figure` flags a figure whose spread is larger than the gap it claims between the
-contender and its anchor (``NOISY``: some round ranked them the other way round).
+:func:`figure` flags a figure whose spread is larger than the gap it claims (``NOISY``):
+some round fell on the other side of its target, or, without a target, ranked the
+contender and its anchor the other way round.
 """
 
 from __future__ import annotations
 
+import re
 import statistics
 import time
 from collections.abc import Callable, Mapping
@@ -30,6 +32,8 @@ __all__ = [
     "median_time",
     "noisy",
     "ratio_of",
+    "straddles",
+    "threshold_of",
     "timed",
 ]
 
@@ -132,8 +136,22 @@ def noisy(value: Spread, anchor: Spread, ratio: Spread | None = None) -> bool:
     Without one: the min-max ranges of the value and its anchor overlap.
     """
     if ratio is not None and len(ratio.values) > 1:
-        return ratio.lo <= 1.0 <= ratio.hi
+        return straddles(ratio, 1.0)
     return value.lo <= anchor.hi and anchor.lo <= value.hi
+
+
+def straddles(spread: Spread, threshold: float) -> bool:
+    """Whether the rounds fall on both sides of ``threshold`` (or on it)."""
+    return spread.lo <= threshold <= spread.hi
+
+
+_THRESHOLD = re.compile(r"(?:>=|<=|<|>)\s*([0-9][0-9,]*(?:\.[0-9]+)?)")
+
+
+def threshold_of(target: str) -> float | None:
+    """The number a target such as ``>= 0.85x`` or ``10k/100 time <= 2x`` compares with."""
+    found = _THRESHOLD.search(target)
+    return float(found.group(1).replace(",", "")) if found else None
 
 
 def _number(value: float) -> str:
@@ -162,14 +180,23 @@ def figure(
     """Print one FIGURE line for ``bench/run_all.py`` (ratio: times better than the anchor).
 
     Cells: name, value, unit, anchor, anchor value, ratio, target, flag. A Spread prints as
-    ``median (min–max)``. The flag is ``NOISY: spread > gap`` when the value and its anchor
-    are both Spreads and :func:`noisy` says their rounds do not show which is ahead.
+    ``median (min–max)``. The flag is ``NOISY: spread > gap`` when the rounds do not show
+    what the figure claims: with a target (``>= 0.85x``, ``<= 2x``), the figure (the ratio,
+    or the value when there is no ratio) has rounds on both sides of it; without one, the
+    value and its anchor are Spreads and :func:`noisy` says the rounds do not show which
+    is ahead.
     """
     flag = ""
-    if isinstance(value, Spread) and isinstance(anchor_value, Spread):
-        paired = ratio if isinstance(ratio, Spread) else None
-        if noisy(value, anchor_value, paired):
-            flag = "NOISY: spread > gap"
+    threshold = threshold_of(target)
+    claimed = ratio if ratio is not None else value
+    if threshold is not None and isinstance(claimed, Spread):
+        noisy_figure = straddles(claimed, threshold)
+    elif isinstance(value, Spread) and isinstance(anchor_value, Spread):
+        noisy_figure = noisy(value, anchor_value, ratio if isinstance(ratio, Spread) else None)
+    else:
+        noisy_figure = False
+    if noisy_figure:
+        flag = "NOISY: spread > gap"
     cells = [
         "FIGURE",
         name,

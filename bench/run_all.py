@@ -6,19 +6,25 @@ Each benchmark script prints its own report and, for the summary, lines of the f
 
 (``ratio`` = how many times better than the anchor, measured in the same run; values are
 ``median (min–max)`` over interleaved rounds, and ``flag`` says NOISY where the spread
-is larger than the gap: see :mod:`bench._common`). This
-runner collects those lines into one table. Timings are not tests: the machine is
-shared and noisy, so read ratios, not absolute numbers.
+is larger than the gap: see :mod:`bench._common`). The table then replaces the one in
+``docs/readme/performance.md`` and README.md is rebuilt (:mod:`bench._readme`;
+``--no-readme`` only prints it). Timings are not tests: the machine is shared and noisy,
+so read ratios, not absolute numbers.
 """
 
 from __future__ import annotations
 
+import datetime
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+from bench import _readme
+
 HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+FRAGMENT = ROOT / "docs" / "readme" / "performance.md"
 TIMEOUT_S = 3600
 
 
@@ -28,8 +34,9 @@ def _scripts() -> list[Path]:
     )
 
 
-def main() -> int:
-    """Run each script in a fresh interpreter, echo its output, then print the table."""
+def main(argv: list[str]) -> int:
+    """Run each script in a fresh interpreter, echo its output, print the table, and (unless
+    ``--no-readme``, or a script failed) write it into the README's Performance section."""
     rows: list[list[str]] = []
     failed: list[str] = []
     for script in _scripts():
@@ -72,8 +79,15 @@ def main() -> int:
         print("| " + " | ".join(row) + " |")
     for problem in failed:
         print(f"FAILED {problem}", file=sys.stderr)
-    return 1 if failed else 0
+    if failed:
+        print("README not updated: a script failed (figures of a partial run would mix in)")
+        return 1
+    if "--no-readme" not in argv:
+        _readme.update(FRAGMENT, rows, datetime.date.today())
+        subprocess.run([sys.executable, str(ROOT / "scripts" / "build_readme.py")], check=True)
+        print(f"wrote {FRAGMENT.relative_to(ROOT)} and README.md")
+    return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

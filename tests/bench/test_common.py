@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bench._common import Spread, figure, interleave, noisy, ratio_of, timed
+from bench._common import Spread, figure, interleave, noisy, ratio_of, threshold_of, timed
 
 
 def test_contenders_run_in_turn_round_by_round() -> None:
@@ -67,12 +67,27 @@ def test_a_round_ranking_the_other_way_is_noisy() -> None:
 
 def test_figure_line_carries_spreads_and_the_flag(capsys: pytest.CaptureFixture[str]) -> None:
     ours, anchor = Spread((100.0, 120.0, 110.0)), Spread((105.0, 100.0, 130.0))
-    figure("x", ours, "us", "anchor", anchor, ratio_of(anchor, ours), "<= 2x")
+    figure("x", ours, "us", "anchor", anchor, ratio_of(anchor, ours), "faster")
     figure("y", 5.0, "ms")
     first, second = capsys.readouterr().out.splitlines()
     cells = first.split("\t")
     assert cells[:4] == ["FIGURE", "x", "110 (100–120)", "us"]
     assert cells[5] == "105 (100–130)"
-    assert cells[6].endswith(")") and cells[7] == "<= 2x"
+    assert cells[6].endswith(")") and cells[7] == "faster"
     assert cells[8] == "NOISY: spread > gap"
     assert second.split("\t")[:3] == ["FIGURE", "y", "5"] and second.endswith("\t")
+
+
+def test_with_a_target_the_claim_is_the_target(capsys: pytest.CaptureFixture[str]) -> None:
+    """A ratio near parity is not noisy against `<= 2x` when every round meets it."""
+    small, large = Spread((1.0, 1.2, 0.9)), Spread((1.1, 1.0, 1.0))
+    ratio = ratio_of(large, small)
+    assert noisy(large, small, ratio)  # no ordering shown between the two stores...
+    figure("a", large, "us", "small", small, ratio, "10k/100 time <= 2x")
+    figure("b", large, "us", "small", small, ratio, ">= 1.05x")  # ...nor this target
+    figure("c", Spread((1.1, 1.3)), "x", target="<= 1.5x")  # no ratio: the value is the claim
+    lines = [line.split("\t") for line in capsys.readouterr().out.splitlines()]
+    assert [cells[8] for cells in lines] == ["", "NOISY: spread > gap", ""]
+    assert threshold_of(">= 20x at 1,000") == 20.0
+    assert threshold_of("< 300 MB") == 300.0
+    assert threshold_of("") is None

@@ -12,9 +12,11 @@ mappings, literal blocks and plain scalars are all indented deeper) can start a 
 there. Each piece is parsed on its own with PyYAML's C safe loader. The only text that
 can cross such a line is a quoted scalar or a flow collection spanning lines: the piece
 before the cut then ends inside it, its parse fails on its last line, and it is joined
-with the next piece and parsed again (:mod:`vstape.cassettes.yaml_read` reads the pieces in
-the layout vstape and vcrpy write ~2.5x faster, exactly as PyYAML would, and hands any
-other piece to PyYAML). Whatever does not fit this layout (a flow-style
+with the next piece and parsed again (yaml-rs reads a piece where
+:mod:`vstape.cassettes.yaml_fast` is sure it reads as PyYAML; else
+:mod:`vstape.cassettes.yaml_read` reads the pieces in the layout vstape and vcrpy write
+~2.5x faster, exactly as PyYAML would, and hands any other piece to PyYAML; an item that
+does not convert is read again by PyYAML, whose reading words the error). Whatever does not fit this layout (a flow-style
 document, document markers, aliases across items, a BOM, a null list) is handed to
 :func:`vstape.cassettes.io.loads` whole, so the answer is always the one ``load`` gives.
 JSON cassettes are decoded whole (msgspec holds them compactly).
@@ -30,6 +32,7 @@ from typing import IO, Any
 import msgspec
 import yaml
 
+from vstape.cassettes import yaml_fast
 from vstape.cassettes import yaml_read as yaml_fast_read
 from vstape.cassettes.binary import text_headers
 from vstape.cassettes.io import (
@@ -217,8 +220,18 @@ def _pieces(reader: _Reader, indent: int) -> Iterator[Piece]:
             return
 
 
-def _parse_items(text: bytes, where: str, first_line: int, first_byte: int) -> list[Any] | None:
-    """The items of one piece; None when its parse ends inside an unfinished scalar."""
+def _parse_items(
+    text: bytes, where: str, first_line: int, first_byte: int, use_rs: bool = True
+) -> list[Any] | None:
+    """The items of one piece; None when its parse ends inside an unfinished scalar.
+
+    ``use_rs``: try yaml-rs first (:mod:`vstape.cassettes.yaml_fast`); the caller parses the
+    piece again with ``use_rs=False`` if what it gave does not convert.
+    """
+    if use_rs:
+        sure, document = yaml_fast.load(text)
+        if sure and isinstance(document, list) and document:
+            return document
     try:
         fast = yaml_fast_read.load_item(text.decode("utf-8"))
     except UnicodeDecodeError:
@@ -281,8 +294,17 @@ def _stream_yaml(
                 pending, pending_line, pending_byte = text, start, first_byte
                 continue
             pending = b""
-            for value in items:
-                yield start, _interaction(value, where, start, index)
+            try:
+                converted = [msgspec.convert(text_headers(value), Interaction) for value in items]
+            except Exception:  # a ValidationError or anything unforeseen: the old reading decides
+                slow = _parse_items(text, where, start, first_byte, use_rs=False)
+                if slow is None:
+                    raise _Fallback from None
+                converted = [
+                    _interaction(value, where, start, index + n) for n, value in enumerate(slow)
+                ]
+            for interaction in converted:
+                yield start, interaction
                 index += 1
         if pending:
             raise _Fallback  # unfinished at the end of the file: the whole load says why
