@@ -127,7 +127,9 @@ def test_verdicts_and_violations_go_in_the_vstape_block_and_the_reports(tmp_path
     )
     source = make.write(tmp_path / "bad.har", [make.entry(), bad])
     report = tmp_path / "report.json"
-    done = _import(tmp_path, str(source), "--cassette", "c.yaml", "--report-json", str(report))
+    done = _import(
+        tmp_path, str(source), "--cassette", "c.yaml", "--report-json", str(report), "--keep-ids"
+    )
     assert done.returncode == 0, done.stderr
     assert (
         "bad.har: entry 1: search_vector_store: request $.max_num_results: constraint"

@@ -175,8 +175,9 @@ def test_both_captures_import_validate_lint_and_replay_offline(
     """Every route in the imported cassettes; validate and lint clean; the SDK replays them."""
     by_route = tmp_path / "from-dump"
     one_file = tmp_path / "from-har.yaml"
-    log = _ok(vstape("import", str(captured.dump), "--cassette-dir", str(by_route)))
-    log += _ok(vstape("import", str(captured.har), "--cassette", str(one_file)))
+    # The SDK's answers are compared with the live ones, real ids included: keep them.
+    log = _ok(vstape("import", str(captured.dump), "--cassette-dir", str(by_route), "--keep-ids"))
+    log += _ok(vstape("import", str(captured.har), "--cassette", str(one_file), "--keep-ids"))
     assert {p.stem for p in by_route.glob("*.yaml")} == {route.name for route in ROUTES}
     assert "(mitmproxy flow dump, " in log and "(HAR file, " in log
     for target in (str(by_route), str(one_file)):
@@ -221,6 +222,7 @@ def test_an_import_writes_what_vstape_record_writes(tmp_path: Path) -> None:
         "7",
         "--cassette-dir",
         str(recorded),
+        "--keep-ids",
         "--quiet",
     ) as (proc, url):
         with OpenAI(api_key=KEY, base_url=url, max_retries=0) as client:
@@ -229,7 +231,12 @@ def test_an_import_writes_what_vstape_record_writes(tmp_path: Path) -> None:
         proc.communicate(timeout=30)
     capture = _capture(tmp_path / "capture", run_everything, "--seed", "7")
     imported = tmp_path / "imported"
-    _ok(vstape("import", str(capture.dump), "--cassette-dir", str(imported)))
+    _ok(vstape("import", str(capture.dump), "--cassette-dir", str(imported), "--keep-ids"))
+    stable = tmp_path / "stable"  # the default: stable placeholders, as vstape record writes
+    _ok(vstape("import", str(capture.dump), "--cassette-dir", str(stable)))
+    assert "vs_vstape" in (stable / "create_vector_store.yaml").read_text()
+    assert "vs_vstape" not in (imported / "create_vector_store.yaml").read_text()
+    _ok(vstape("diff", str(recorded), str(stable)))  # exit 0: equivalent
     names = sorted(p.name for p in recorded.iterdir())
     assert names == sorted(p.name for p in imported.iterdir()) and len(names) > 10
     for name in names:

@@ -44,7 +44,7 @@ STORE = {
 
 def _import(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [*VSTAPE, "import", *args],
+        [*VSTAPE, "import", "--keep-ids", *args],  # kept losslessly: the capture's values
         capture_output=True,
         text=True,
         timeout=120,

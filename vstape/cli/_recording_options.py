@@ -44,11 +44,17 @@ def add_target(parser: argparse.ArgumentParser, verb: str, *, required: bool) ->
 
 
 def add_redaction(parser: argparse.ArgumentParser) -> None:
-    """``--keep-host``, ``--redact-header NAME``, ``--redact-json-path PATH``."""
+    """``--keep-host``, ``--keep-ids``, ``--redact-header NAME``, ``--redact-json-path PATH``."""
     parser.add_argument(
         "--keep-host",
         action="store_true",
         help="keep the real host instead of https://api.openai.com",
+    )
+    parser.add_argument(
+        "--keep-ids",
+        action="store_true",
+        help="keep the real ids, times and timings: no stable placeholders (vs_vstape0001...), "
+        "no time shift (see `vstape docs reviewing-cassette-changes`)",
     )
     parser.add_argument(
         "--redact-header",

@@ -160,7 +160,7 @@ def run(args: argparse.Namespace) -> int:
             f"{', '.join(args.sources)}; nothing was written"
         )
     try:
-        written = importer.commit(planned)
+        written = importer.commit(planned, keep_ids=args.keep_ids)
     except (ImportWriteError, CassetteError) as err:
         return _fail(str(err))
     if not args.quiet:

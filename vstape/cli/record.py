@@ -61,12 +61,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="answer invalid requests with a 400 and treat drift as an error",
     )
     options.add_redaction(parser)
-    parser.add_argument(
-        "--keep-ids",
-        action="store_true",
-        help="keep the real ids, times and timings: no stable placeholders (vs_vstape0001...), "
-        "no time shift (see `vstape docs reviewing-cassette-changes`)",
-    )
     options.add_reports(parser)
     parser.add_argument(
         "--durability",

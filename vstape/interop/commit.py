@@ -11,8 +11,11 @@ folders the import had created). Each cassette's lock
 (:func:`vstape.cassettes.locks.cassette_lock`) is held from its read to its rename, so a
 recording proxy appending to the same cassette loses nothing.
 
-:func:`per_cassette` is where a pass over one whole cassette's interactions goes (it sees
-the interactions already in the file and the new ones).
+With a ``scope`` (a :class:`vstape.recording.stable_scope.ScopeNormalizer`, what the
+recording proxy writes through), the new interactions get the recorder's stable
+placeholders and shifted times, continuing each cassette's numbering; the scope's lock is
+taken before the cassettes' (the recorder's order) and its decisions are kept only once
+every cassette is written.
 """
 
 from __future__ import annotations
@@ -36,8 +39,9 @@ from vstape.cassettes.io import (
 from vstape.cassettes.locks import cassette_lock, lock_folder
 from vstape.cassettes.model import CassetteError, Interaction
 from vstape.cassettes.writer import APPENDABLE_HEAD
+from vstape.recording.stable_scope import ScopeNormalizer
 
-__all__ = ["ImportWriteError", "Written", "per_cassette", "write_all"]
+__all__ = ["ImportWriteError", "Written", "write_all"]
 
 
 class ImportWriteError(OSError):
@@ -54,24 +58,12 @@ class Written:
     """Interactions that were in the file before."""
 
 
-def per_cassette(existing: Sequence[Interaction], new: list[Interaction]) -> list[Interaction]:
-    """The new interactions of one cassette, after any pass that needs the whole cassette.
-
-    Hook for stable placeholders (issue #16): ids and timestamps numbered per cassette,
-    continuing the numbering of ``existing``. When that pass lands in the recording
-    pipeline, it is called here, so that imports get it exactly as recordings do. Today:
-    the interactions as they are.
-    """
-    del existing
-    return new
-
-
 def _content(path: Path, new: list[Interaction]) -> tuple[bytes, int, int]:
     """The cassette's bytes with ``new`` appended; (bytes, interactions kept, added)."""
     fmt = format_of(path)
     old: bytes | None = read_bytes(path) if path.exists() else None
     existing = loads(old, fmt=fmt, where=str(path)).interactions if old is not None else []
-    added = per_cassette(existing, new)
+    added = new
     items = [dump_item(item, fmt) for item in added]
     if fmt == "json":
         data = assemble([dump_item(item, "json") for item in existing] + items, "json")
@@ -120,8 +112,32 @@ _HINTS = {
 }
 
 
-def write_all(batches: Mapping[Path, list[Interaction]]) -> list[Written]:
-    """Append each batch to its cassette: every cassette, or (on any error) none."""
+def _stabilized(
+    decisions: contextlib.ExitStack,
+    batches: Mapping[Path, list[Interaction]],
+    scope: ScopeNormalizer,
+    order: Sequence[Path],
+) -> dict[Path, list[Interaction]]:
+    """Each batch through ``scope``, one interaction at a time in ``order`` (as recorded)."""
+    if sorted(order) != sorted(p for p, items in batches.items() for _ in items):
+        order = [path for path in sorted(batches) for _ in batches[path]]
+    stable: dict[Path, list[Interaction]] = {path: [] for path in batches}
+    for path in order:
+        item = batches[path][len(stable[path])]
+        stable[path] += decisions.enter_context(scope.writing(path, [item]))
+    return stable
+
+
+def write_all(
+    batches: Mapping[Path, list[Interaction]],
+    scope: ScopeNormalizer | None = None,
+    order: Sequence[Path] = (),
+) -> list[Written]:
+    """Append each batch to its cassette: every cassette, or (on any error) none.
+
+    ``order``: the cassette of each interaction in capture order; a scope numbers the
+    ids as the recorder would have, in that order (default: cassette by cassette).
+    """
     paths = sorted(batches)
     staged: list[tuple[Path, Path]] = []
     written: list[Written] = []
@@ -131,15 +147,17 @@ def write_all(batches: Mapping[Path, list[Interaction]]) -> list[Written]:
     done = False
     try:
         created = _make_folders(paths)
-        with _locks(paths):
-            for current in paths:
-                data, kept, added = _content(current, batches[current])
-                staged.append((stage(current, data), current))
-                written.append(Written(current, added, kept))
-            for temp, current in staged:
-                os.replace(temp, current)  # a rename needs no space: it fails only if the
-                replaced.append(current)  # folder changed under us
-            done = True
+        with contextlib.ExitStack() as decisions:  # the scope's lock before the cassettes'
+            stable = _stabilized(decisions, batches, scope, order) if scope else dict(batches)
+            with _locks(paths):
+                for current in paths:
+                    data, kept, added = _content(current, stable[current])
+                    staged.append((stage(current, data), current))
+                    written.append(Written(current, added, kept))
+                for temp, current in staged:
+                    os.replace(temp, current)  # a rename needs no space: it fails only if the
+                    replaced.append(current)  # folder changed under us
+                done = True
         for folder in sorted({path.parent for path in paths}):
             sync_folder(folder)
     except OSError as err:

@@ -37,6 +37,7 @@ from vstape.interop import commit as committing
 from vstape.interop.capture import Capture, Taken
 from vstape.recording.destination import Target
 from vstape.recording.interaction import RecordPolicy, check, to_interaction, violation_lines
+from vstape.recording.stable_scope import ScopeNormalizer
 from vstape.reports.run import RunReport
 from vstape.validation.validate import validate_request
 from vstape.validation.violations import Violation
@@ -108,6 +109,8 @@ class Plan:
 
     target: Target
     batches: dict[Path, list[Interaction]] = field(default_factory=dict)
+    order: list[Path] = field(default_factory=list)
+    """The cassette of each interaction, in capture order (across cassettes)."""
     imported: list[Imported] = field(default_factory=list)
     report: RunReport = field(default_factory=RunReport)
 
@@ -127,9 +130,9 @@ def plan(captures: Sequence[Capture], target: Target, policy: RecordPolicy | Non
     for capture in captures:
         for item in convert(capture, policy):
             result.imported.append(item)
-            result.batches.setdefault(target.path(item.route, item.family), []).append(
-                item.interaction
-            )
+            path = target.path(item.route, item.family)
+            result.batches.setdefault(path, []).append(item.interaction)
+            result.order.append(path)
             result.report.add(
                 item.route or "unknown_route",
                 item.interaction.response.status.code,
@@ -140,6 +143,20 @@ def plan(captures: Sequence[Capture], target: Target, policy: RecordPolicy | Non
     return result
 
 
-def commit(planned: Plan) -> list[committing.Written]:
-    """Write every cassette of the plan, or none (appending, as ``vstape record`` does)."""
-    return committing.write_all(planned.batches)
+def commit(planned: Plan, *, keep_ids: bool = False) -> list[committing.Written]:
+    """Write every cassette of the plan, or none (appending, as ``vstape record`` does).
+
+    As the recorder does, the cassettes get stable placeholders and shifted times (one
+    scope per ``--cassette`` file, one for a whole ``--cassette-dir``) unless ``keep_ids``.
+    """
+    if keep_ids:
+        return committing.write_all(planned.batches)
+    target = planned.target
+    folder = target.cassette_dir is not None
+    where = target.cassette_dir if folder else target.cassette
+    assert where is not None
+    scope = ScopeNormalizer(where, folder=folder)
+    try:
+        return committing.write_all(planned.batches, scope, planned.order)
+    finally:
+        scope.close()

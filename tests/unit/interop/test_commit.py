@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import json
+import re
 import subprocess
 import sys
 import textwrap
 import threading
-from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
 from vcr.persisters.filesystem import FilesystemPersister
 from vcr.serializers import yamlserializer
 
+from tests import factories
 from tests.procs import ROOT
 from vstape.cassettes.io import dump, load
 from vstape.cassettes.model import (
@@ -25,14 +27,23 @@ from vstape.cassettes.model import (
     Status,
 )
 from vstape.cassettes.writer import APPENDABLE_HEAD, CassetteWriter
-from vstape.interop import commit
 from vstape.interop.commit import write_all
+from vstape.recording.stable_scope import ScopeNormalizer
 
 
 def _item(n: int) -> Interaction:
     return Interaction(
         Request("GET", f"https://api.openai.com/v1/vector_stores/vs_{n}", None, {}),
         Response(Status(200, "OK"), {"x-request-id": [f"req_{n}"]}, ResponseBody('{"n": 1}')),
+    )
+
+
+def _store(ident: str) -> Interaction:
+    """A create answered with a new store (the server issues ``ident``)."""
+    body = json.dumps(factories.vector_store(id=ident))
+    return Interaction(
+        Request("POST", "https://api.openai.com/v1/vector_stores", '{"name": "docs"}', {}),
+        Response(Status(200, "OK"), {"content-type": ["application/json"]}, ResponseBody(body)),
     )
 
 
@@ -112,21 +123,20 @@ def test_a_write_that_fails_half_way_leaves_every_cassette_as_it_was(tmp_path: P
     assert sorted(p.name for p in existing.parent.iterdir()) == ["b_big.yaml"]
 
 
-def test_the_per_cassette_hook_sees_the_whole_cassette(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Where stable placeholders (#16) will run: given what is there and what is new."""
+def test_a_scope_numbers_new_ids_after_what_the_cassette_holds(tmp_path: Path) -> None:
+    """With the recorder's scope, an import continues the cassette's placeholders."""
     path = tmp_path / "c.yaml"
-    dump(Cassette([_item(0)]), path)
-    seen: list[tuple[int, int]] = []
-
-    def numbering(existing: Sequence[Interaction], new: list[Interaction]) -> list[Interaction]:
-        seen.append((len(existing), len(new)))
-        return new[:1]
-
-    monkeypatch.setattr(commit, "per_cassette", numbering)
-    [written] = write_all({path: [_item(1), _item(2)]})
-    assert seen == [(1, 2)] and written.added == 1 and _ids(path) == ["0", "1"]
+    scope = ScopeNormalizer(path, journal_folder=None)
+    try:
+        write_all({path: [_store("vs_realFirst00000000000001")]}, scope)
+        [written] = write_all({path: [_store("vs_realSecond0000000000001")]}, scope)
+    finally:
+        scope.close()
+    text = path.read_text()
+    assert written.added == 1 and written.kept == 1
+    assert "vs_real" not in text
+    numbers = re.findall(r"vs_vstape0*(\d+)", text)
+    assert numbers == ["1", "2"], numbers
 
 
 def test_a_recorder_appending_at_the_same_time_loses_nothing(tmp_path: Path) -> None:
