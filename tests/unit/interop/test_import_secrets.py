@@ -130,6 +130,10 @@ token = st.text(
     alphabet="abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789",
     min_size=12,
     max_size=40,
+).filter(  # a key's shape (upper, lower, digit): not a word of the cassette's own, e.g. "interactions"
+    lambda v: (
+        any(c.isupper() for c in v) and any(c.islower() for c in v) and any(c.isdigit() for c in v)
+    )
 )
 casing = st.sampled_from([str.lower, str.upper, str.title, lambda s: s])
 header_name = st.sampled_from(

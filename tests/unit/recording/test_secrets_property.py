@@ -24,6 +24,10 @@ token = st.text(
     alphabet="abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789",
     min_size=12,
     max_size=40,
+).filter(  # a key's shape (upper, lower, digit): not a word of the cassette's own, e.g. "interactions"
+    lambda v: (
+        any(c.isupper() for c in v) and any(c.islower() for c in v) and any(c.isdigit() for c in v)
+    )
 )
 secret = st.one_of(
     token.map(lambda t: f"sk-{t}"),
