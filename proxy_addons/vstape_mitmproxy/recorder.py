@@ -17,6 +17,10 @@ counted: the log says why at once, the shutdown summary says ``N exchanges, M re
 K NOT recorded (reasons)``, the JSON / JUnit reports carry it, and :meth:`Recorder.exit_status`
 makes ``vstape record`` exit 1.
 
+The cassette work (building each interaction, dumping it, writing and syncing) runs in
+vstape's writer process (:mod:`vstape.recording.writer_process`), on another core than
+mitmproxy's event loop; where no process can be started, in this one.
+
 Cassettes are stable (:mod:`vstape.recording.stable_writer`): server-assigned ids become
 placeholders and times move onto one epoch as each interaction is written, one numbering
 per ``vstape_cassette`` file or per ``vstape_cassette_dir`` folder, continuing what the
@@ -26,6 +30,7 @@ cassettes already hold; ``vstape_keep_ids`` writes the real values.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import logging
 import os
 from pathlib import Path
@@ -33,11 +38,8 @@ from typing import Any
 
 from mitmproxy import ctx, exceptions, http
 
-from vstape.cassettes.model import Interaction
-from vstape.cassettes.writer import CassetteWriter, Committer, GroupCommitter
-from vstape.recording.interaction import to_interaction
-from vstape.recording.stable_scope import ScopeNormalizer
-from vstape.recording.stable_writer import StableWriter
+from vstape.recording.sink import CassetteSink, Job, SinkConfig
+from vstape.recording.writer_process import WriterGone, WriterProcess
 from vstape.reports.run import RecordingTally
 from vstape_mitmproxy import options as opts
 from vstape_mitmproxy._flow import VERDICT, exchange_of, fault_of
@@ -69,9 +71,8 @@ class Recorder:
 
     def __init__(self) -> None:
         self.settings = opts.Settings()
-        self.writers: dict[Path, GroupCommitter] = {}
-        self.scopes: dict[Path, ScopeNormalizer] = {}
-        self.committer: Committer | None = None  # one writer thread for every cassette
+        self.sink: WriterProcess | CassetteSink | None = None  # started with the first flow
+        self._retired: list[WriterProcess | CassetteSink] = []  # a writer process that died
         self.tally = RecordingTally()
 
     @property
@@ -89,38 +90,44 @@ class Recorder:
                 raise exceptions.OptionsError("\n".join(problems))
 
     def running(self) -> None:
-        """Hand the tally to the run report, so that its summary and files carry the losses."""
+        """Hand the tally to the run report; start the writer process before the first flow."""
         if not self.settings.recording:
             return
         validator = ctx.master.addons.get("validator")
         if validator is not None and hasattr(validator, "report"):
             validator.report.recording = self.tally
+        self._sink()
 
-    def _writer(self, path: Path) -> GroupCommitter:
-        if path not in self.writers:
-            if self.committer is None:
-                self.committer = Committer()
-            self.writers[path] = GroupCommitter(self._cassette_writer(path), self.committer)
-        return self.writers[path]
+    def _config(self) -> SinkConfig:
+        settings = self.settings
+        return SinkConfig(
+            policy=settings.policy,
+            scope=settings.scope,
+            folder=settings.scope is not None and settings.scope != settings.cassette,
+            keep_ids=settings.keep_ids,
+            sync=settings.durability == "sync",  # "flush": written to the OS only
+        )
 
-    def _cassette_writer(self, path: Path) -> CassetteWriter:
-        """A stable writer (one scope per cassette file or folder), or a plain one (keep ids)."""
-        sync = self.settings.durability == "sync"  # "flush": written to the OS only
-        scope = self.settings.scope
-        if self.settings.keep_ids or scope is None:
-            return CassetteWriter(path, keep_lock=True, sync=sync)
-        if scope not in self.scopes:
-            self.scopes[scope] = ScopeNormalizer(scope, folder=scope != self.settings.cassette)
-        return StableWriter(path, self.scopes[scope], keep_lock=True, sync=sync)
+    def _sink(self) -> WriterProcess | CassetteSink:
+        if self.sink is None:
+            try:
+                self.sink = WriterProcess(self._config())
+            except (WriterGone, OSError) as err:
+                logger.warning("vstape: recording in the proxy's own process: %s", err)
+                self.sink = CassetteSink(self._config())
+        return self.sink
 
-    async def _commit(self, target: Path, interaction: Interaction) -> None:
-        """Hand the interaction to the cassette's writer thread; resume once it is durable."""
-        committer = self._writer(target)
-        if not committer.writer.sync:  # --durability=flush: written now when nothing waits
-            staged = committer.writer.try_stage([interaction])
-            if staged is not None:
-                staged.finish()
+    async def _commit(self, target: Path, job: Job) -> None:
+        """Hand the job to the writer; resume once its interaction is durable."""
+        sink = self._sink()
+        if isinstance(sink, WriterProcess):
+            try:
+                await sink.commit(target, job)
                 return
+            except WriterGone as err:  # it died: what waited on it is counted; go on in-process
+                logger.error("vstape: %s; recording in the proxy's own process from now on", err)
+                self._retired.append(sink)
+                sink = self.sink = CassetteSink(self._config())
         loop = asyncio.get_running_loop()
         durable: asyncio.Future[None] = loop.create_future()
 
@@ -131,10 +138,7 @@ class Recorder:
                 else:
                     durable.set_exception(error)
 
-        def done(error: BaseException | None) -> None:
-            loop.call_soon_threadsafe(settle, error)
-
-        committer.submit(interaction, done)
+        sink.submit(target, job, lambda error: loop.call_soon_threadsafe(settle, error))
         await durable
 
     async def response(self, flow: http.HTTPFlow) -> None:
@@ -146,17 +150,16 @@ class Recorder:
         if target is None:
             return
         try:
-            exchange = exchange_of(flow, meta.get("duration_ms"), self.settings.policy.keep_host)
             fault = fault_of(flow)  # set by the fault injector or the replayer
             step = fault.get("step")
-            interaction = to_interaction(
-                exchange,
-                self.settings.policy,
+            job = Job(
+                exchange_of(flow, meta.get("duration_ms"), self.settings.policy.keep_host),
                 meta.get("violations"),
                 scenario=fault.get("scenario"),
                 fault=step if step not in (None, "ok") else None,
+                now=dt.datetime.now(dt.UTC),
             )
-            await self._commit(target, interaction)
+            await self._commit(target, job)
         except Exception as err:  # disk full, a folder in the way, anything at all
             # The client still gets its response; the loss is counted and fails the run.
             where = f"{flow.request.method} {flow.request.path}"
@@ -168,14 +171,14 @@ class Recorder:
 
     def done(self) -> None:
         """Say where the cassettes are, and what could not be recorded."""
-        if self.committer is not None:
-            self.committer.close()  # everything queued is written first
-        for path, committer in sorted(self.writers.items()):
-            committer.close()
-            if not self.settings.quiet:
-                print(f"vstape: {committer.writer.count} interactions -> {path}", flush=True)
-        for scope in self.scopes.values():
-            scope.close()
+        counts: dict[Path, int] = {}
+        for sink in [*self._retired, *([self.sink] if self.sink is not None else [])]:
+            for path, count in sink.close().items():  # everything queued is written first
+                counts[path] = counts.get(path, 0) + count
+        self.sink, self._retired = None, []
+        if counts and not self.settings.quiet:
+            for path, count in sorted(counts.items()):
+                print(f"vstape: {count} interactions -> {path}", flush=True)
         if not self.settings.recording:
             return
         tally = self.tally
