@@ -26,9 +26,15 @@ def free_port() -> int:
 
 @contextmanager
 def vstape_server(
-    *args: str, ready: str = r"http://127\.0\.0\.1:(\d+)", timeout: float = 30.0
+    *args: str,
+    ready: str = r"http://127\.0\.0\.1:(\d+)",
+    timeout: float = 30.0,
+    session: bool = False,
 ) -> Iterator[tuple[subprocess.Popen[str], str]]:
-    """Run ``vstape ARGS`` until it prints a line matching ``ready``; yields (process, base URL)."""
+    """Run ``vstape ARGS`` until it prints a line matching ``ready``; yields (process, base URL).
+
+    ``session``: in a process group of its own (its id the process's), for signals to the group.
+    """
     env = dict(os.environ, PYTHONUNBUFFERED="1")
     proc = subprocess.Popen(
         [*VSTAPE, *args],
@@ -37,6 +43,7 @@ def vstape_server(
         text=True,
         cwd=ROOT,
         env=env,
+        start_new_session=session,
     )
     assert proc.stdout is not None
     deadline = time.monotonic() + timeout

@@ -138,7 +138,10 @@ class Recorder:
                 else:
                     durable.set_exception(error)
 
-        sink.submit(target, job, lambda error: loop.call_soon_threadsafe(settle, error))
+        def done(error: BaseException | None) -> None:  # called on the writer thread
+            loop.call_soon_threadsafe(settle, error)
+
+        sink.submit(target, job, done)
         await durable
 
     async def response(self, flow: http.HTTPFlow) -> None:

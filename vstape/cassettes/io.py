@@ -33,6 +33,7 @@ from vstape.cassettes.binary import for_json, from_json, header_bytes, is_utf8, 
 from vstape.cassettes.locks import hashed_name
 from vstape.cassettes.model import Cassette, CassetteError, Format, Interaction
 from vstape.cassettes.yaml_dump import dump_node, node_of
+from vstape.cassettes.yaml_emit import emit
 
 __all__ = [
     "MAX_ALIASES",
@@ -317,7 +318,8 @@ def dump_item(interaction: Interaction, fmt: Format = "yaml") -> bytes:
             for position, value in enumerate(values):
                 if not is_utf8(value):  # written as !!binary: the exact bytes, for vcrpy too
                     values[position] = header_bytes(value)
-    text = dump_node(node_of([item]))  # = yaml.dump([item], Dumper=_Dumper, sort_keys=True, ...)
+    # = yaml.dump([item], Dumper=_Dumper, sort_keys=True, ...): written directly where sure
+    text = emit(item) or dump_node(node_of([item]))
     # A text ending in blank lines is a `|+` block, after which PyYAML closes the document
     # with `...`: joined with the next item, that marker would end the cassette there.
     return text.removesuffix("...\n").encode("utf-8")

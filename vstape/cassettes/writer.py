@@ -175,29 +175,6 @@ class CassetteWriter:
             raise
         return self._staged_under(stack, items)
 
-    def try_stage(self, interactions: Sequence[Interaction]) -> Staged | None:
-        """:meth:`stage` when it need not wait; None when it would (then use :meth:`stage`).
-
-        Only for a writer that keeps its lock and has appended to its YAML file before (a
-        first write may rewrite the file): the caller can be an event loop, which must not
-        wait for a lock another writer holds.
-        """
-        if self._held is None or self.count == 0 or self.fmt != "yaml" or _customized(self):
-            return None
-        if not self._lock.acquire(blocking=False):
-            return None
-        stack = contextlib.ExitStack()
-        stack.callback(self._lock.release)
-        try:
-            taken = self._held.try_acquire()
-        except OSError:  # the lock file could not be opened: the blocking path reports it
-            taken = False
-        if not taken:
-            stack.close()
-            return None
-        stack.callback(self._held.release)
-        return self._staged_under(stack, [dump_item(i, self.fmt) for i in interactions])
-
     def _staged_under(self, stack: contextlib.ExitStack, items: list[bytes]) -> Staged:
         """Write ``items`` while ``stack`` holds the locks (released by the result's ``finish``)."""
         staged = Staged(self, len(items), stack)

@@ -135,27 +135,8 @@ def test_a_writer_that_keeps_its_lock_removes_it_on_close(tmp_path: Path) -> Non
     assert _ids(path) == ["req_0", "req_1"] and writer.count == 2
 
 
-def test_try_stage_never_waits_for_a_lock_held_elsewhere(tmp_path: Path) -> None:
-    """What the flush mode's event loop uses: None while another writer holds the lock, else written."""
-    path = tmp_path / "c.yaml"
-    writer = CassetteWriter(path, keep_lock=True, sync=False)
-    assert writer.try_stage([_item(0)]) is None  # a first write may rewrite the file: not inline
-    writer.append(_item(0))
-    other = CassetteLock(path)
-    with other.held():
-        assert writer.try_stage([_item(1)]) is None
-    staged = writer.try_stage([_item(1)])
-    assert staged is not None
-    staged.finish()
-    assert _ids(path) == ["req_0", "req_1"] and writer.count == 2
-    with other.held():  # the lock was given back
-        pass
-    other.close()
-    writer.close()
-
-
 def test_a_writer_subclass_with_its_own_append_many_is_always_called(tmp_path: Path) -> None:
-    """A writer that transforms in append_many (placeholders, say) gets it, on both paths."""
+    """A writer that transforms in append_many (placeholders, say) gets it from the committer."""
     from collections.abc import Sequence
 
     from vstape.cassettes.model import Interaction
@@ -171,7 +152,6 @@ def test_a_writer_subclass_with_its_own_append_many_is_always_called(tmp_path: P
     writer = Tagging(path, keep_lock=True, sync=False)
     writer.seen = []
     writer.append(_item(0))
-    assert writer.try_stage([_item(1)]) is None  # never written around its append_many
     committer = Committer()
     done = threading.Event()
     errors: list[BaseException | None] = []
