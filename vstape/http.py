@@ -64,6 +64,17 @@ def query_of(url: str) -> str:
         return url.partition("?")[2].split("#", 1)[0]
 
 
+def target_of(url: str) -> str:
+    """The path with its query string, if any (``/v1/vector_stores?limit=2``): one parse of ``url``."""
+    try:
+        parts = urlsplit(url)
+        path, query = parts.path, parts.query
+    except ValueError:
+        path, query = path_of(url), query_of(url)
+    path = path or "/"
+    return f"{path}?{query}" if query else path
+
+
 # Python 3.13 renamed these phrases (RFC 9110); recordings keep one spelling on every Python.
 _RENAMED_IN_3_13 = {
     413: "Request Entity Too Large",
@@ -115,8 +126,7 @@ class Request:
     def target(self) -> str:
         """The path with its query string, if any (what the route table matches and the
         validator checks: ``/v1/vector_stores?limit=2``)."""
-        query = self.query
-        return f"{self.path or '/'}?{query}" if query else self.path or "/"
+        return target_of(self.url)
 
     def header(self, name: str, default: str = "") -> str:
         """The first value of header ``name`` (any casing)."""

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from vstape.docs import see
-from vstape.http import path_of, query_of
+from vstape.http import target_of
 from vstape.validation.validate import validate_response
 from vstape_pytest._vcr.convert import meta_of
 from vstape_pytest.errors import ReplayWarning, VstapeReplayInvalid
@@ -68,11 +68,11 @@ def check(
     }
     body = response.get("body", {}).get("string", b"")
     body = body.encode() if isinstance(body, str) else body
-    query = query_of(request.uri)
-    path = path_of(request.uri) + (f"?{query}" if query else "")
     found = [
         v
-        for v in validate_response(request.method, path, response["status"]["code"], headers, body)
+        for v in validate_response(
+            request.method, target_of(request.uri), response["status"]["code"], headers, body
+        )
         if v.severity == "error"
     ]
     if not found:
