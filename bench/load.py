@@ -5,7 +5,7 @@ interaction in turn, each with its own request id) as YAML and as JSON. Contende
 interleaved rounds (bench._common.interleave), each a whole load and validation:
 
 - vstape YAML: :func:`vstape.cassettes.io.load` (yaml-rs where it is sure, else PyYAML);
-- vstape YAML, PyYAML only: the same with :mod:`vstape.cassettes.yaml_fast` off (the
+- vstape YAML, PyYAML only: the same with :mod:`vstape.cassettes.yaml_rs_gate` off (the
   loader before yaml-rs: PyYAML's C safe loader, then the same validation);
 - PyYAML's C loader alone: ``yaml.load(text, CSafeLoader)``, no validation;
 - vcrpy's loader: its filesystem persister with its YAML serializer (the stock path);
@@ -33,7 +33,7 @@ from vcr.serializers import yamlserializer
 
 from bench._common import figure, interleave, ratio_of, timed
 from vstape.api.routes import ROUTES
-from vstape.cassettes import yaml_fast
+from vstape.cassettes import yaml_rs_gate
 from vstape.cassettes.io import dump, load
 from vstape.cassettes.model import Cassette, Interaction
 from vstape.cassettes.shipped import shipped_path
@@ -57,12 +57,12 @@ def interactions(count: int) -> list[Interaction]:
 
 
 def _pyyaml_only(path: Path) -> Cassette:
-    saved = yaml_fast.available
-    yaml_fast.available = False
+    saved = yaml_rs_gate.available
+    yaml_rs_gate.available = False
     try:
         return load(path)
     finally:
-        yaml_fast.available = saved
+        yaml_rs_gate.available = saved
 
 
 def _pyyaml_raw(path: Path) -> object:
@@ -95,7 +95,7 @@ def main() -> None:
         yaml_path, json_path = Path(tmp) / "big.yaml", Path(tmp) / "big.json"
         dump(Cassette(items), yaml_path)
         dump(Cassette(items), json_path)
-        if not yaml_fast.available:
+        if not yaml_rs_gate.available:
             print("yaml-rs is not installed (or not the expected version): PyYAML only")
         assert load(yaml_path) == _pyyaml_only(yaml_path) == load(json_path)
         size = yaml_path.stat().st_size / 1e6

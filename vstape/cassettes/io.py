@@ -4,7 +4,7 @@ Formats, chosen by the file suffix:
 
 - ``.yaml`` / ``.yml``: what vcrpy and pytest-recording read and write. Loaded with
   PyYAML's C safe loader (no python tags; alias bombs refused), or ~15x faster by yaml-rs
-  where :mod:`vstape.cassettes.yaml_fast` is sure it gives PyYAML's very document (and
+  where :mod:`vstape.cassettes.yaml_rs_gate` is sure it gives PyYAML's very document (and
   that it validates: any doubt or error, and PyYAML reads it and words the message).
 - ``.json``: the same document as JSON, loaded with msgspec (10-60x faster than YAML),
   for large suites.
@@ -28,7 +28,7 @@ from typing import Any, Literal
 import msgspec
 import yaml
 
-from vstape.cassettes import yaml_fast
+from vstape.cassettes import yaml_rs_gate
 from vstape.cassettes.binary import for_json, from_json, header_bytes, is_utf8, text_headers
 from vstape.cassettes.locks import hashed_name
 from vstape.cassettes.model import Cassette, CassetteError, Format, Interaction
@@ -132,7 +132,7 @@ def _to_cassette(document: Any) -> Cassette:
 def _fast_yaml(data: bytes) -> Cassette | None:
     """The cassette as yaml-rs reads it, when that is sure to be PyYAML's; None: ask PyYAML."""
     try:
-        sure, document = yaml_fast.load(data)
+        sure, document = yaml_rs_gate.load(data)
         return _to_cassette(document) if sure else None
     except Exception:  # a ValidationError, or anything unforeseen: PyYAML's path decides
         return None  # and words the problem with its line

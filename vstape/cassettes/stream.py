@@ -13,7 +13,7 @@ there. Each piece is parsed on its own with PyYAML's C safe loader. The only tex
 can cross such a line is a quoted scalar or a flow collection spanning lines: the piece
 before the cut then ends inside it, its parse fails on its last line, and it is joined
 with the next piece and parsed again (yaml-rs reads a piece where
-:mod:`vstape.cassettes.yaml_fast` is sure it reads as PyYAML; else
+:mod:`vstape.cassettes.yaml_rs_gate` is sure it reads as PyYAML; else
 :mod:`vstape.cassettes.yaml_read` reads the pieces in the layout vstape and vcrpy write
 ~2.5x faster, exactly as PyYAML would, and hands any other piece to PyYAML; an item that
 does not convert is read again by PyYAML, whose reading words the error). Whatever does not fit this layout (a flow-style
@@ -32,8 +32,7 @@ from typing import IO, Any
 import msgspec
 import yaml
 
-from vstape.cassettes import yaml_fast
-from vstape.cassettes import yaml_read as yaml_fast_read
+from vstape.cassettes import yaml_read, yaml_rs_gate
 from vstape.cassettes.binary import text_headers
 from vstape.cassettes.io import (
     _ALIAS_HINT,
@@ -225,15 +224,15 @@ def _parse_items(
 ) -> list[Any] | None:
     """The items of one piece; None when its parse ends inside an unfinished scalar.
 
-    ``use_rs``: try yaml-rs first (:mod:`vstape.cassettes.yaml_fast`); the caller parses the
+    ``use_rs``: try yaml-rs first (:mod:`vstape.cassettes.yaml_rs_gate`); the caller parses the
     piece again with ``use_rs=False`` if what it gave does not convert.
     """
     if use_rs:
-        sure, document = yaml_fast.load(text)
+        sure, document = yaml_rs_gate.load(text)
         if sure and isinstance(document, list) and document:
             return document
     try:
-        fast = yaml_fast_read.load_item(text.decode("utf-8"))
+        fast = yaml_read.load_item(text.decode("utf-8"))
     except UnicodeDecodeError:
         fast = None  # PyYAML says where and why, below
     if fast is not None:

@@ -1,4 +1,4 @@
-"""vstape.cassettes.yaml_fast: yaml-rs's cassette is PyYAML's cassette, or PyYAML decides.
+"""vstape.cassettes.yaml_rs_gate: yaml-rs's cassette is PyYAML's cassette, or PyYAML decides.
 
 The property checked everywhere: whenever the fast path gives a Cassette
 (``io._fast_yaml``), PyYAML's path (``io._yaml_document`` then the same conversion) gives
@@ -23,11 +23,11 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from vstape.cassettes import io, yaml_fast
+from vstape.cassettes import io, yaml_rs_gate
 from vstape.cassettes.model import Cassette, CassetteError
 from vstape.cassettes.shipped import shipped_dir
 
-pytestmark = pytest.mark.skipif(not yaml_fast.available, reason="yaml-rs is not installed")
+pytestmark = pytest.mark.skipif(not yaml_rs_gate.available, reason="yaml-rs is not installed")
 
 SHIPPED = sorted(Path(shipped_dir()).glob("*/*.yaml"))
 
@@ -282,7 +282,7 @@ def test_deep_nesting_goes_to_pyyaml_instead_of_crashing_yaml_rs() -> None:
         "- " * 50_000 + "x\n",
         "a:\n" + "".join(" " * (i + 1) + "a:\n" for i in range(50_000)),
     ):
-        assert yaml_fast.load(text.encode()) == (False, None)
+        assert yaml_rs_gate.load(text.encode()) == (False, None)
 
 
 def test_without_yaml_rs_every_cassette_loads_with_pyyaml(tmp_path: Path) -> None:
@@ -290,10 +290,10 @@ def test_without_yaml_rs_every_cassette_loads_with_pyyaml(tmp_path: Path) -> Non
     paths = [str(p) for p in SHIPPED[::25]]
     code = (
         "import sys, json; sys.modules['yaml_rs'] = None\n"
-        "from vstape.cassettes import io, yaml_fast\n"
+        "from vstape.cassettes import io, yaml_rs_gate\n"
         "from vstape.cassettes.io import load\n"
         "import msgspec\n"
-        "assert not yaml_fast.available\n"
+        "assert not yaml_rs_gate.available\n"
         "print(json.dumps([msgspec.to_builtins(load(p), builtin_types=(bytes,)) for p in sys.argv[1:]]))\n"
     )
     done = subprocess.run(
@@ -342,5 +342,5 @@ def test_streamed_items_are_read_as_without_yaml_rs(
     path = tmp_path / "big.yaml"
     path.write_bytes(APPENDABLE_HEAD + b"".join(items))
     with_rs = _streamed(path)
-    monkeypatch.setattr(yaml_fast, "available", False)
+    monkeypatch.setattr(yaml_rs_gate, "available", False)
     assert with_rs == _streamed(path)

@@ -26,7 +26,7 @@ text with PyYAML exactly as before, so every error message is PyYAML's path's ow
 
 A probe at import checks that the installed yaml-rs reads the forms this relies on as
 expected; if it does not (another version), :func:`load` always returns None.
-``tests/unit/cassettes/test_yaml_fast.py`` checks the Cassettes are equal on every shipped
+``tests/unit/cassettes/test_yaml_rs_gate.py`` checks the Cassettes are equal on every shipped
 cassette and on generated and mutated documents.
 """
 
