@@ -121,10 +121,11 @@ class WriterProcess:
             loop.add_reader(self._answers, self._readable)
             self._loop = loop
         self._seq += 1
+        message = pickle.dumps((self._seq, str(target), job), protocol=_PROTOCOL)
         durable = loop.create_future()
         self._pending[self._seq] = durable
         try:
-            _write_all(self._jobs, pickle.dumps((self._seq, str(target), job), protocol=_PROTOCOL))
+            _write_all(self._jobs, message)
         except OSError as err:
             del self._pending[self._seq]
             self._lost(f"vstape's writer process is gone ({err})")
