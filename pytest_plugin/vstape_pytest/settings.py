@@ -86,14 +86,23 @@ def _check(name: str, value: Any, where: str) -> Any:
     return text
 
 
+def _marker_flag(marker_kwargs: dict[str, Any], name: str) -> bool | None:
+    """``@pytest.mark.vstape(NAME=True|False)``'s value, None when not given; else a usage error."""
+    if name not in marker_kwargs:
+        return None
+    value = marker_kwargs[name]
+    if not isinstance(value, bool):
+        raise pytest.UsageError(
+            f"vstape: @pytest.mark.vstape {name}={value!r} is not valid; give {name}=True or "
+            f"{name}=False"
+        )
+    return value
+
+
 def _off(config: pytest.Config, marker_kwargs: dict[str, Any]) -> bool:
-    if "off" in marker_kwargs:
-        value = marker_kwargs["off"]
-        if not isinstance(value, bool):
-            raise pytest.UsageError(
-                f"vstape: @pytest.mark.vstape off={value!r} is not valid; give off=True or off=False"
-            )
-        return value
+    marked = _marker_flag(marker_kwargs, "off")
+    if marked is not None:
+        return marked
     for value, source in (
         (config.getoption("vstape_mode", default=None), "--vstape"),
         (config.getini("vstape"), "ini vstape"),
@@ -113,14 +122,9 @@ _FALSE = ("false", "0", "no", "off")
 
 
 def _keep_ids(config: pytest.Config, marker_kwargs: dict[str, Any]) -> bool:
-    if "keep_ids" in marker_kwargs:
-        value = marker_kwargs["keep_ids"]
-        if not isinstance(value, bool):
-            raise pytest.UsageError(
-                f"vstape: @pytest.mark.vstape keep_ids={value!r} is not valid; give "
-                "keep_ids=True or keep_ids=False"
-            )
-        return value
+    marked = _marker_flag(marker_kwargs, "keep_ids")
+    if marked is not None:
+        return marked
     if config.getoption("vstape_keep_ids", default=None):
         return True
     ini = str(config.getini("vstape_keep_ids") or "").strip().lower()
