@@ -73,6 +73,8 @@ class Recorder:
         self.settings = opts.Settings()
         self.sink: WriterProcess | CassetteSink | None = None  # started with the first flow
         self._retired: list[WriterProcess | CassetteSink] = []  # a writer process that died
+        self._in_process = False  # no writer process (none could start, or one died)
+        self._written: dict[Path, int] = {}  # by the sinks closed so far
         self.tally = RecordingTally()
 
     @property
@@ -84,6 +86,8 @@ class Recorder:
         """Parse the options (declared by the validator addon); refuse unwritable targets."""
         if any(name.startswith("vstape_") for name in updated):
             self.settings = opts.parse(ctx.options)
+            if self.sink is not None and self.sink.config != self._config():
+                self._retire()  # changed mid-run (mitmweb, `:set`): later flows by the new options
         if updated & PROBED:
             problems = opts.probe(self.settings)
             if problems:
@@ -110,12 +114,32 @@ class Recorder:
 
     def _sink(self) -> WriterProcess | CassetteSink:
         if self.sink is None:
-            try:
-                self.sink = WriterProcess(self._config())
-            except (WriterGone, OSError) as err:
-                logger.warning("vstape: recording in the proxy's own process: %s", err)
+            if not self._in_process:
+                try:
+                    self.sink = WriterProcess(self._config())
+                except (WriterGone, OSError) as err:
+                    logger.warning("vstape: recording in the proxy's own process: %s", err)
+                    self._in_process = True
+            if self.sink is None:
                 self.sink = CassetteSink(self._config())
         return self.sink
+
+    def _retire(self) -> None:
+        """Finish the current sink (what it holds is written); the next flow starts a new one."""
+        if self.sink is not None:
+            self._counts(self.sink)
+            self.sink = None
+
+    def _counts(self, sink: WriterProcess | CassetteSink) -> None:
+        """Close ``sink`` and add what it wrote to the run's counts; a failure is a loss."""
+        try:
+            counts = sink.close()
+        except Exception as err:  # never skip the other sinks, the summary or the losses
+            self.tally.lost(_reason(err), f"closing the cassette writer: {err}")
+            logger.error("vstape: could not finish writing the cassettes: %s", err)
+            return
+        for path, count in counts.items():
+            self._written[path] = self._written.get(path, 0) + count
 
     async def _commit(self, target: Path, job: Job) -> None:
         """Hand the job to the writer; resume once its interaction is durable."""
@@ -127,6 +151,7 @@ class Recorder:
             except WriterGone as err:  # it died: what waited on it is counted; go on in-process
                 logger.error("vstape: %s; recording in the proxy's own process from now on", err)
                 self._retired.append(sink)
+                self._in_process = True
                 sink = self.sink = CassetteSink(self._config())
         loop = asyncio.get_running_loop()
         durable: asyncio.Future[None] = loop.create_future()
@@ -174,13 +199,11 @@ class Recorder:
 
     def done(self) -> None:
         """Say where the cassettes are, and what could not be recorded."""
-        counts: dict[Path, int] = {}
         for sink in [*self._retired, *([self.sink] if self.sink is not None else [])]:
-            for path, count in sink.close().items():  # everything queued is written first
-                counts[path] = counts.get(path, 0) + count
+            self._counts(sink)  # everything queued is written first
         self.sink, self._retired = None, []
-        if counts and not self.settings.quiet:
-            for path, count in sorted(counts.items()):
+        if self._written and not self.settings.quiet:
+            for path, count in sorted(self._written.items()):
                 print(f"vstape: {count} interactions -> {path}", flush=True)
         if not self.settings.recording:
             return

@@ -84,3 +84,21 @@ def test_a_proxy_without_a_python_to_run_records_in_process(
         recorder.done()
     assert len(_ids(cassette)) == 3 and recorder.tally.not_recorded == 0
     assert "recording in the proxy's own process" in caplog.text
+
+
+def test_options_changed_mid_run_apply_to_the_next_flows(tmp_path: Path) -> None:
+    """`:set vstape_keep_ids=false` in a running proxy: a new writer, placeholders from then on."""
+    cassette = tmp_path / "c.yaml"
+    validator, recorder = Validator(), Recorder()
+    with taddons.context(validator, recorder) as tctx:
+        tctx.configure(validator, vstape_cassette=str(cassette), vstape_keep_ids=True)
+        _record(validator, recorder, "req_real_one")
+        first = recorder.sink
+        tctx.configure(validator, vstape_keep_ids=False)
+        assert recorder.sink is None  # the first writer finished what it held
+        _record(validator, recorder, "req_real_two")
+        assert recorder.sink is not first
+        recorder.done()
+    ids = _ids(cassette)
+    assert ids[0] == "req_real_one" and len(ids) == 2 and ids[1] != "req_real_two"
+    assert recorder.tally.not_recorded == 0

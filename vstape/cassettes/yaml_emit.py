@@ -27,6 +27,7 @@ __all__ = ["emit"]
 STR = "tag:yaml.org,2002:str"
 FLOAT = "tag:yaml.org,2002:float"
 _RESOLVER = yaml.resolver.Resolver()
+_LIBYAML = bool(getattr(yaml, "__with_libyaml__", False)) and hasattr(yaml, "CSafeDumper")
 _SEEN: dict[str, bool] = {}  # short string -> read back as a string when plain
 _SEEN_MAX = 1 << 14
 
@@ -36,7 +37,7 @@ _FIRST_INDICATOR = frozenset("#,[]{}&*!|>'\"%@`")
 _LONGEST = 4096
 """Longer single-line strings might be folded at the emitter's width: PyYAML decides."""
 _KEY_LONGEST = 128
-"""A longer key is not a simple key: PyYAML writes it after ``?``."""
+"""A key longer than this in UTF-8 bytes is not a simple key for libyaml: written after ``?``."""
 
 
 class _Unsure(Exception):
@@ -130,7 +131,9 @@ def _mapping(value: dict[Any, Any], indent: str, out: list[str], first_inline: b
     except TypeError:
         raise _Unsure from None
     for position, key in enumerate(keys):
-        if type(key) is not str or not key or len(key) > _KEY_LONGEST or "\n" in key:
+        if type(key) is not str or not key or "\n" in key:
+            raise _Unsure
+        if len(key) > _KEY_LONGEST // 4 and len(key.encode("utf-8")) > _KEY_LONGEST:
             raise _Unsure
         if _PRINTABLE.fullmatch(key) is None:
             raise _Unsure
@@ -174,8 +177,14 @@ def _value(value: Any, indent: str, out: list[str], after_dash: bool = False) ->
 
 
 def emit(item: dict[str, Any]) -> str | None:
-    """``yaml.dump([item], ...)``'s text for one cassette item, or None when not sure."""
-    if type(item) is not dict or not item:
+    """``yaml.dump([item], ...)``'s text for one cassette item, or None when not sure.
+
+    Only with libyaml (PyYAML's C emitter, whose rules these are: its pure-Python emitter
+    counts a key's tag into the simple-key limit). Values the item shares are written
+    again where PyYAML would write an anchor and aliases: items built from
+    ``msgspec.to_builtins`` share none.
+    """
+    if not _LIBYAML or type(item) is not dict or not item:
         return None
     out = ["- "]
     try:

@@ -103,3 +103,15 @@ def test_generated_items_are_emitted_as_pyyaml_dumps_them_or_declined(item: dict
 def test_common_shapes_are_written_directly(item: dict[str, Any]) -> None:
     """What recorded items hold (JSON blocks, URLs, dates, */*, timestamps): never declined."""
     assert emit(item) == _pyyaml(item)
+
+
+@pytest.mark.parametrize(
+    "key",
+    ["x" * 128, "x" * 129, "é" * 64, "é" * 65, "中" * 42, "中" * 43, "a" * 127 + "é"],
+)
+def test_long_keys_follow_libyamls_byte_limit_for_simple_keys(key: str) -> None:
+    """libyaml writes a key of more than 128 UTF-8 bytes after ``?``: declined, or equal."""
+    for item in ({key: 1}, {"nested": {key: "x"}}):
+        text = emit(item)
+        assert text is None or text == _pyyaml(item)
+    assert (emit({key: 1}) is None) == (len(key.encode("utf-8")) > 128)

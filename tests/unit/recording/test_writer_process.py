@@ -19,6 +19,7 @@ from tests import factories
 from vstape.cassettes.io import load
 from vstape.cassettes.writer import CassetteWriteError
 from vstape.http import Request, Response
+from vstape.recording import writer_process
 from vstape.recording.interaction import Exchange
 from vstape.recording.sink import Job, SinkConfig
 from vstape.recording.writer_process import WriterDied, WriterGone, WriterProcess
@@ -160,3 +161,47 @@ def test_no_python_to_start_is_refused_before_any_job(monkeypatch: pytest.Monkey
     monkeypatch.setattr("sys.executable", "")
     with pytest.raises(WriterGone, match="no Python interpreter"):
         WriterProcess(SinkConfig())
+
+
+def test_a_child_that_cannot_start_is_refused_before_any_job(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A child that exits before saying ready (a broken environment): WriterGone at once, no loss."""
+    monkeypatch.setattr(writer_process, "_BOOT", "import sys\nsys.exit(3)\n")
+    with pytest.raises(WriterGone, match=r"exited \(code 3\)"):
+        WriterProcess(SinkConfig())
+
+
+def test_a_job_the_child_cannot_read_is_answered_and_the_next_one_recorded(tmp_path: Path) -> None:
+    """A frame whose pickle is broken costs that job (its error comes back), not the stream."""
+    from vstape.recording.writer_frames import frame, write_all
+
+    cassette = tmp_path / "c.yaml"
+    writer = WriterProcess(SinkConfig(keep_ids=True))
+
+    async def run() -> None:
+        loop = asyncio.get_running_loop()
+        loop.add_reader(writer._answers, writer._readable)
+        writer._loop = loop
+        writer._seq += 1
+        broken = loop.create_future()
+        writer._pending[writer._seq] = broken
+        write_all(writer._jobs, frame(writer._seq, b"not a pickle"))
+        with pytest.raises(Exception, match=r"pickle|load"):
+            await asyncio.wait_for(broken, 30)
+        await writer.commit(cassette, _job(7))
+
+    asyncio.run(run())
+    assert writer.close() == {cassette: 1}
+    assert _ids(cassette) == ["req_7"]
+
+
+def test_close_twice_is_harmless(tmp_path: Path) -> None:
+    """A second close returns the same counts and touches no file descriptor it no longer owns."""
+    writer = WriterProcess(SinkConfig(keep_ids=True))
+
+    async def run() -> None:
+        await writer.commit(tmp_path / "c.yaml", _job(1))
+
+    asyncio.run(run())
+    assert writer.close() == writer.close() == {tmp_path / "c.yaml": 1}
