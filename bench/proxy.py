@@ -11,7 +11,7 @@ OS, not synced). Each at 4 and at 16 concurrent keep-alive clients (the same num
 requests per round). Target: ratio >= 0.85 for the default mode. One more row shows what recording itself
 costs: validate+record against the validator alone, in the same rounds.
 
-The recording work runs in vstape's writer process (vstape.recording.writer_process), on
+The recording work runs in vstape's writer process (vstape.recording.writer_child), on
 the machine's other core; the figures are the proxy's throughput, the child's CPU is not
 hidden from them (the bench's clients, the upstream, mitmdump and the child share the
 machine's cores).

@@ -9,7 +9,7 @@ each caller once its interaction is durable. Cassettes are stable (one
 :class:`~vstape.recording.stable_scope.ScopeNormalizer` per cassette file or folder)
 unless ``keep_ids``.
 
-It runs in vstape's writer process (:mod:`vstape.recording.writer_process`), so that this
+It runs in vstape's writer process (:mod:`vstape.recording.writer_child`), so that this
 work is not done on the proxy's event loop, or, where no process can be started, in the
 proxy itself.
 """
