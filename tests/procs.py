@@ -24,6 +24,20 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def exited(pid: int, within: float = 15.0) -> bool:
+    """Whether process ``pid`` is gone (or a zombie) within ``within`` seconds (Linux /proc)."""
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            return True
+        if state == "Z":
+            return True
+        time.sleep(0.02)
+    return False
+
+
 @contextmanager
 def vstape_server(
     *args: str,

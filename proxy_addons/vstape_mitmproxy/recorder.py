@@ -72,7 +72,6 @@ class Recorder:
     def __init__(self) -> None:
         self.settings = opts.Settings()
         self.sink: WriterProcess | CassetteSink | None = None  # started with the first flow
-        self._retired: list[WriterProcess | CassetteSink] = []  # a writer process that died
         self._in_process = False  # no writer process (none could start, or one died)
         self._written: dict[Path, int] = {}  # by the sinks closed so far
         self.tally = RecordingTally()
@@ -150,9 +149,12 @@ class Recorder:
                 return
             except WriterGone as err:  # it died: what waited on it is counted; go on in-process
                 logger.error("vstape: %s; recording in the proxy's own process from now on", err)
-                self._retired.append(sink)
+                if self.sink is sink:  # not already handed over by another flow
+                    self._retire()  # what it answered before it died is counted
                 self._in_process = True
-                sink = self.sink = CassetteSink(self._config())
+                if not isinstance(self.sink, CassetteSink):
+                    self.sink = CassetteSink(self._config())
+                sink = self.sink
         loop = asyncio.get_running_loop()
         durable: asyncio.Future[None] = loop.create_future()
 
@@ -199,9 +201,7 @@ class Recorder:
 
     def done(self) -> None:
         """Say where the cassettes are, and what could not be recorded."""
-        for sink in [*self._retired, *([self.sink] if self.sink is not None else [])]:
-            self._counts(sink)  # everything queued is written first
-        self.sink, self._retired = None, []
+        self._retire()  # everything queued is written first
         if self._written and not self.settings.quiet:
             for path, count in sorted(self._written.items()):
                 print(f"vstape: {count} interactions -> {path}", flush=True)

@@ -10,12 +10,11 @@ from __future__ import annotations
 import os
 import re
 import signal
-import time
 from pathlib import Path
 
 import httpx2
 
-from tests.procs import vstape_server
+from tests.procs import exited, vstape_server
 from vstape.cassettes.io import load
 
 HEADERS = {"authorization": "Bearer sk-e2e-0123456789"}
@@ -26,19 +25,6 @@ def _children(pid: int) -> list[int]:
         return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
     except OSError:
         return []
-
-
-def _gone(pid: int, within: float = 15.0) -> bool:
-    deadline = time.monotonic() + within
-    while time.monotonic() < deadline:
-        try:
-            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-        except OSError:
-            return True
-        if state == "Z":
-            return True
-        time.sleep(0.05)
-    return False
 
 
 def _traffic(url: str, count: int) -> list[str]:
@@ -64,7 +50,7 @@ def test_ctrl_c_to_the_process_group_records_every_answered_request(tmp_path: Pa
     assert re.search(r"25 exchanges, 25 recorded", out), out
     recorded = [i.response.headers["x-request-id"][0] for i in load(cassette).interactions]
     assert recorded == got
-    assert all(_gone(pid) for pid in writers)
+    assert all(exited(pid) for pid in writers)
 
 
 def test_kill_9_of_the_proxy_leaves_no_writer_process_running(tmp_path: Path) -> None:
@@ -78,6 +64,6 @@ def test_kill_9_of_the_proxy_leaves_no_writer_process_running(tmp_path: Path) ->
         assert writers
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait(timeout=10)
-    assert all(_gone(pid) for pid in writers), "a writer process outlived its proxy"
+    assert all(exited(pid) for pid in writers), "a writer process outlived its proxy"
     recorded = [i.response.headers["x-request-id"][0] for i in load(cassette).interactions]
     assert recorded == got

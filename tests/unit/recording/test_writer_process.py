@@ -10,12 +10,12 @@ import asyncio
 import errno
 import os
 import signal
-import time
 from pathlib import Path
 
 import pytest
 
 from tests import factories
+from tests.procs import exited
 from vstape.cassettes.io import load
 from vstape.cassettes.writer import CassetteWriteError
 from vstape.http import Request, Response
@@ -48,22 +48,6 @@ def _job(n: int) -> Job:
 
 def _ids(path: Path) -> list[str]:
     return [i.response.headers["x-request-id"][0] for i in load(path).interactions]
-
-
-def _exited(pid: int, within: float = 10.0) -> bool:
-    deadline = time.monotonic() + within
-    while time.monotonic() < deadline:
-        if not Path(f"/proc/{pid}").exists() or "Z" in _state(pid):
-            return True
-        time.sleep(0.02)
-    return False
-
-
-def _state(pid: int) -> str:
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return "X"
 
 
 def test_each_interaction_is_on_disk_when_its_future_completes(tmp_path: Path) -> None:
@@ -152,7 +136,7 @@ def test_the_child_ignores_sigint_and_exits_when_its_proxy_is_gone(tmp_path: Pat
     asyncio.run(run())
     assert writer.process.poll() is None
     os.close(writer._jobs)  # what the kernel does when the proxy is killed with -9
-    assert _exited(writer.process.pid)
+    assert exited(writer.process.pid)
     assert _ids(cassette) == ["req_0", "req_1"]
 
 
